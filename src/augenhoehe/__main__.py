@@ -1,0 +1,3 @@
+from augenhoehe.cli import main
+
+main()

@@ -1,0 +1,23 @@
+"""The versioned JSON API under /api/v1/; each app contributes a router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from augenhoehe.accounts.api import router as accounts_router
+from augenhoehe.accounts.auth import api_auth
+from augenhoehe.core.lib.http import install_error_handlers
+from augenhoehe.safety.api import router as safety_router
+
+api = NinjaAPI(
+    title="Augenhöhe API",
+    version="1",
+    description="Peer support platform API. Errors: {\"detail\": ..., \"errors\"?: {...}}.",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url=None,  # the interactive docs would load a CDN; the schema is enough
+    auth=api_auth,
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", safety_router)

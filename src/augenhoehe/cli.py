@@ -1,0 +1,25 @@
+"""The ``augenhoehe`` console command: Django's management commands plus our own.
+
+``augenhoehe serve``, ``augenhoehe demo``, ``augenhoehe grant-role PSEUDONYM ROLE``,
+``augenhoehe crisis-eval FILE.jsonl``; hyphens and underscores are interchangeable.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "augenhoehe.settings")
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
+    argv[0] = "augenhoehe"
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()
