@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from augenhoehe.accounts.api import router as accounts_router
 from augenhoehe.accounts.auth import api_auth
+from augenhoehe.chat.api import router as chat_router
 from augenhoehe.core.lib.http import install_error_handlers
 from augenhoehe.safety.api import router as safety_router
 
@@ -21,3 +22,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", safety_router)
+api.add_router("", chat_router)

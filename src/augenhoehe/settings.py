@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "augenhoehe.core",
     "augenhoehe.accounts",
     "augenhoehe.safety",
+    "augenhoehe.chat",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +90,11 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -107,6 +112,8 @@ else:
                 "timeout": 20,
             },
             "TEST": {"NAME": env_str("SQLITE_TEST_PATH", "") or None},
+            # The ASGI server keeps one connection per worker thread open.
+            "CONN_MAX_AGE": None,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -124,7 +131,7 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": 10_000, "expiry": 60},
+            "CONFIG": {"capacity": 10_000, "expiry": 60, "group_expiry": 10**9},
         }
     }
 
@@ -177,7 +184,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the <body> header attribute
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin", not "no-referrer": with no-referrer Chromium sends "Origin: null" on form
+# posts and Django's CSRF check refuses them. Other sites still learn nothing.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
@@ -208,7 +217,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale/de/ (found by Django via APP_DIRS).
+LOCALE_PATHS: list[Path] = []
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
@@ -249,8 +259,13 @@ AUGENHOEHE = {
     "PRIVACY_CONTACT": env_str("PRIVACY_CONTACT", ""),
     "QUICK_EXIT_URL": env_str("QUICK_EXIT_URL", "/rezepte/apfelkuchen/"),
     "DEFAULT_COUNTRY": env_str("DEFAULT_COUNTRY", "DE"),
+    "CHAT_MESSAGES_PER_MINUTE": env_int("CHAT_MESSAGES_PER_MINUTE", 30, minimum=1),
 }
 AXES_USERNAME_CALLABLE = "augenhoehe.accounts.security.normalise_username"
 # Pseudonyms are unique case-insensitively through a functional UniqueConstraint, which
 # this check cannot see.
 SILENCED_SYSTEM_CHECKS = ["auth.W004", "axes.W006"]  # axes: no IPs by design
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' HSTS preload list binds the domain and all subdomains for
+    # months; the operator opts in with SECURE_HSTS_PRELOAD=true, so this is no warning.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")

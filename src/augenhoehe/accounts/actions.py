@@ -182,7 +182,10 @@ def verify_peer_certificate(
 
 def delete_account(user: User) -> None:
     """Delete the account and everything that belongs only to it (cascades)."""
+    from augenhoehe.core.lib.export import run_deletion_hooks
+
     with transaction.atomic():
+        run_deletion_hooks(user)
         user.delete()
 
 

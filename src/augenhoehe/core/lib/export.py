@@ -19,3 +19,16 @@ def register_exporter(key: str, exporter: Exporter) -> None:
 
 def collect_exports(user: Any) -> dict[str, Any]:
     return {key: exporter(user) for key, exporter in sorted(_EXPORTERS.items())}
+
+
+_DELETION_HOOKS: dict[str, Exporter] = {}
+
+
+def register_deletion_hook(key: str, hook: Exporter) -> None:
+    """Higher apps clean up what belongs to a person before their account is deleted."""
+    _DELETION_HOOKS[key] = hook
+
+
+def run_deletion_hooks(user: Any) -> None:
+    for _key, hook in sorted(_DELETION_HOOKS.items()):
+        hook(user)

@@ -1,0 +1,135 @@
+"""Per-process fan-out of events to local WebSockets, on top of the Channels layer.
+
+The channel layer is at-most-once and only wakes clients; the database stays the source of
+truth. Instead of one layer channel per socket (Channels' default), each process holds
+**one** layer channel (its hub) and joins a layer group once per *topic* that has local
+subscribers. An event is encoded once by the publisher, crosses the layer once per process,
+and is handed to that process's sockets as the same string.
+
+Sockets implement ``deliver(event: dict) -> None`` (must not block; it queues).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import Any, Protocol
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+
+class Subscriber(Protocol):
+    def deliver(self, event: dict[str, Any]) -> None: ...
+
+
+def group_for(topic: str) -> str:
+    return "t." + topic
+
+
+class Hub:
+    def __init__(self, layer) -> None:
+        self.layer = layer
+        self.channel: str | None = None
+        self.topics: dict[str, set[Subscriber]] = {}
+        self._joined: dict[str, asyncio.Future] = {}
+        self._start_lock = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+
+    async def _ensure_started(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        async with self._start_lock:
+            if self._task is not None and not self._task.done():
+                return
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("hub.")
+            self._task = asyncio.create_task(self._run(), name="augenhoehe-hub")
+
+    async def subscribe(self, topic: str, subscriber: Subscriber) -> None:
+        await self._ensure_started()
+        subscribers = self.topics.setdefault(topic, set())
+        subscribers.add(subscriber)
+        joined = self._joined.get(topic)
+        if joined is None:
+            joined = asyncio.get_running_loop().create_future()
+            self._joined[topic] = joined
+            try:
+                await self.layer.group_add(group_for(topic), self.channel)
+            except Exception as exc:
+                self._joined.pop(topic, None)
+                subscribers.discard(subscriber)
+                joined.set_exception(exc)
+                joined.exception()  # mark retrieved
+                raise
+            joined.set_result(True)
+        else:
+            # Another local socket is joining this topic right now: wait until the layer
+            # group is joined, so nothing published after we return can be missed.
+            await asyncio.shield(joined)
+
+    async def unsubscribe(self, topic: str, subscriber: Subscriber) -> None:
+        subscribers = self.topics.get(topic)
+        if not subscribers:
+            return
+        subscribers.discard(subscriber)
+        if not subscribers:
+            del self.topics[topic]
+            joined = self._joined.pop(topic, None)
+            if joined is not None and joined.done() and self.channel is not None:
+                try:
+                    await self.layer.group_discard(group_for(topic), self.channel)
+                except Exception:  # the layer may be gone at shutdown
+                    logger.warning("could not leave layer group for %s", topic)
+
+    async def _run(self) -> None:
+        assert self.channel is not None
+        while True:
+            try:
+                event = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("hub receive failed; retrying")
+                await asyncio.sleep(0.5)
+                continue
+            subscribers = self.topics.get(event.get("topic", ""))
+            if not subscribers:
+                continue
+            for subscriber in tuple(subscribers):
+                try:
+                    subscriber.deliver(event)
+                except Exception:
+                    logger.exception("delivery to a local socket failed")
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def get_hub() -> Hub:
+    """The hub of the running event loop (one per process in production)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = Hub(get_channel_layer())
+        _hubs[loop] = hub
+    return hub
+
+
+async def publish(topic: str, payload: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    await layer.group_send(group_for(topic), {"type": "hub.event", "topic": topic, **payload})
+
+
+def publish_sync(topic: str, payload: dict[str, Any]) -> None:
+    """Publish from synchronous code (actions, after commit). Never raises: the layer only
+    wakes clients, and the database already holds the truth."""
+    try:
+        async_to_sync(publish)(topic, payload)
+    except Exception:
+        logger.exception("publishing to %s failed; clients will catch up from the database", topic)
