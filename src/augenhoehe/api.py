@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from augenhoehe.accounts.api import router as accounts_router
 from augenhoehe.accounts.auth import api_auth
 from augenhoehe.chat.api import router as chat_router
+from augenhoehe.conversations.api import router as conversations_router
+from augenhoehe.groups.api import router as groups_router
 from augenhoehe.core.lib.http import install_error_handlers
 from augenhoehe.safety.api import router as safety_router
 
@@ -23,3 +25,5 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", safety_router)
 api.add_router("", chat_router)
+api.add_router("", groups_router)
+api.add_router("", conversations_router)

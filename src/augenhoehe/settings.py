@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "augenhoehe.accounts",
     "augenhoehe.safety",
     "augenhoehe.chat",
+    "augenhoehe.groups",
+    "augenhoehe.conversations",
 ]
 
 MIDDLEWARE = [

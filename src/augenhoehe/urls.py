@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("augenhoehe.core.urls")),
     path("", include("augenhoehe.safety.urls")),
     path("konto/", include("augenhoehe.accounts.urls")),
+    path("gruppen/", include("augenhoehe.groups.urls")),
+    path("gespraeche/", include("augenhoehe.conversations.urls")),
     path("api/v1/", api.urls),
     path("verwaltung/", admin.site.urls),
 ]
