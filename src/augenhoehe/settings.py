@@ -126,7 +126,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Pub/sub channels are not scoped by Redis database number: installations
+            # (or test runs) sharing one Redis need their own prefix.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_CHANNEL_PREFIX", "augenhoehe")},
         }
     }
 else:
@@ -262,6 +264,15 @@ AUGENHOEHE = {
     "QUICK_EXIT_URL": env_str("QUICK_EXIT_URL", "/rezepte/apfelkuchen/"),
     "DEFAULT_COUNTRY": env_str("DEFAULT_COUNTRY", "DE"),
     "CHAT_MESSAGES_PER_MINUTE": env_int("CHAT_MESSAGES_PER_MINUTE", 30, minimum=1),
+}
+# One-to-one conversations (docs/matching.md). Hours like "Mo-Fr 16:00-22:00; Sa 10:00-14:00"
+# in TIME_ZONE; empty means no fixed service hours.
+CONVERSATIONS = {
+    "HOURS": env_str("CONVERSATION_HOURS", ""),
+    "RETENTION_DAYS": env_int("CONVERSATION_RETENTION_DAYS", 30, minimum=1),
+    "PEER_DAILY_HOURS": env_int("PEER_DAILY_HOURS", 4, minimum=1),
+    "BREAK_AFTER_MINUTES": env_int("PEER_BREAK_AFTER_MINUTES", 90, minimum=1),
+    "AUTO_OFFER_SECONDS": env_int("CONVERSATION_AUTO_OFFER_SECONDS", 0, minimum=0),
 }
 AXES_USERNAME_CALLABLE = "augenhoehe.accounts.security.normalise_username"
 # Pseudonyms are unique case-insensitively through a functional UniqueConstraint, which

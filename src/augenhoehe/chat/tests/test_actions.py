@@ -1,0 +1,107 @@
+"""Chat actions: sequence numbers, idempotency, broadcast only after commit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from augenhoehe.chat import actions
+from augenhoehe.chat.access import RoomNotFound
+from augenhoehe.chat.models import Message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Record what reaches the channel layer (the layer is outside the database)."""
+    sent = []
+    monkeypatch.setattr(actions, "publish_sync", lambda topic, payload: sent.append((topic, payload)))
+    return sent
+
+
+def test_sequence_numbers_count_up_per_room(cast, make_room):
+    a = make_room(cast.mira)
+    b = make_room(cast.mira)
+    seqs_a = [actions.send_message(cast.mira, a.pk, body="x", client_id=f"a{i}").message.seq
+              for i in range(3)]
+    seqs_b = [actions.send_message(cast.mira, b.pk, body="x", client_id=f"b{i}").message.seq
+              for i in range(2)]
+    assert seqs_a == [1, 2, 3]
+    assert seqs_b == [1, 2]
+    a.refresh_from_db()
+    assert a.last_seq == 3
+
+
+def test_a_message_is_published_once_and_only_after_commit(cast, make_room, published):
+    room = make_room(cast.mira)
+    with transaction.atomic():
+        actions.send_message(cast.mira, room.pk, body="hallo", client_id="c1")
+        assert published == []  # not before the commit
+    assert len(published) == 1
+    topic, payload = published[0]
+    assert topic == f"room.{room.pk}" and payload["seq"] == 1 and "hallo" in payload["text"]
+
+
+def test_a_rolled_back_message_is_never_published_and_leaves_no_gap(cast, make_room, published):
+    room = make_room(cast.mira)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.send_message(cast.mira, room.pk, body="weg", client_id="c1")
+        raise RuntimeError("the request failed after the write")
+    assert published == []
+    assert not Message.objects.filter(room=room).exists()
+    assert actions.send_message(cast.mira, room.pk, body="neu", client_id="c2").message.seq == 1
+
+
+def test_retry_with_the_same_client_id_is_not_stored_or_published_twice(cast, make_room, published):
+    room = make_room(cast.mira)
+    first = actions.send_message(cast.mira, room.pk, body="eins", client_id="same")
+    again = actions.send_message(cast.mira, room.pk, body="eins", client_id="same")
+    assert (first.created, again.created) == (True, False)
+    assert again.message.seq == first.message.seq
+    assert Message.objects.filter(room=room).count() == 1
+    assert len(published) == 1
+
+
+def test_body_rules(cast, make_room):
+    room = make_room(cast.mira)
+    for body in ["", "   \n", "x" * 4001, None, 12]:
+        with pytest.raises(ValidationError):
+            actions.send_message(cast.mira, room.pk, body=body, client_id="c")
+    assert actions.send_message(cast.mira, room.pk, body="x" * 4000, client_id="c").created
+
+
+def test_html_is_stored_as_text_not_markup(cast, make_room):
+    room = make_room(cast.mira)
+    result = actions.send_message(cast.mira, room.pk, body="<b>fett</b>", client_id="c")
+    assert result.message.body == "<b>fett</b>"  # rendered escaped by every client
+
+
+def test_outsiders_cannot_send(cast, make_room):
+    room = make_room(cast.mira)
+    for who in ("helga", "outsider", "peer", "professional", "moderator"):
+        with pytest.raises(RoomNotFound):
+            actions.send_message(cast[who], room.pk, body="x", client_id="c")
+
+
+def test_deleting_an_account_keeps_the_sequence_but_removes_the_words(cast, make_room):
+    from augenhoehe.accounts.actions import delete_account
+
+    room = make_room(cast.mira, cast.helga)
+    actions.send_message(cast.mira, room.pk, body="privat", client_id="c1")
+    actions.send_message(cast.helga, room.pk, body="antwort", client_id="c2")
+    delete_account(cast.mira)
+    first, second = Message.objects.filter(room=room).order_by("seq")
+    assert (first.seq, first.body, first.author_id) == (1, "", None)
+    assert first.deleted_at is not None
+    assert second.body == "antwort"
+
+
+def test_my_messages_are_in_my_data_export(cast, make_room):
+    from augenhoehe.accounts.actions import export_data
+
+    room = make_room(cast.mira)
+    actions.send_message(cast.mira, room.pk, body="meins", client_id="c1")
+    exported = export_data(cast.mira)
+    assert [m["body"] for m in exported["chat_messages"]] == ["meins"]
