@@ -128,7 +128,10 @@ if REDIS_URL:
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             # Pub/sub channels are not scoped by Redis database number: installations
             # (or test runs) sharing one Redis need their own prefix.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("REDIS_CHANNEL_PREFIX", "augenhoehe")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env_str("REDIS_CHANNEL_PREFIX", "augenhoehe"),
+            },
         }
     }
 else:
@@ -250,7 +253,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
 
@@ -264,6 +267,9 @@ AUGENHOEHE = {
     "QUICK_EXIT_URL": env_str("QUICK_EXIT_URL", "/rezepte/apfelkuchen/"),
     "DEFAULT_COUNTRY": env_str("DEFAULT_COUNTRY", "DE"),
     "CHAT_MESSAGES_PER_MINUTE": env_int("CHAT_MESSAGES_PER_MINUTE", 30, minimum=1),
+    # The crisis safety net (docs/crisis-safety.md).
+    "CRISIS_DETECTION_ENABLED": env_bool("CRISIS_DETECTION_ENABLED", default=True),
+    "CRISIS_ESCALATE_AFTER_MINUTES": env_int("CRISIS_ESCALATE_AFTER_MINUTES", 5, minimum=1),
 }
 # One-to-one conversations (docs/matching.md). Hours like "Mo-Fr 16:00-22:00; Sa 10:00-14:00"
 # in TIME_ZONE; empty means no fixed service hours.

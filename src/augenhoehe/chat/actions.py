@@ -18,17 +18,12 @@ from django.utils.translation import gettext as _
 from augenhoehe.chat import events
 from augenhoehe.chat.access import RoomNotFound, access_room, can_moderate_room
 from augenhoehe.chat.models import MAX_BODY, Message, ReadMarker, Room
-from augenhoehe.core.lib.realtime import publish_sync
+from augenhoehe.core.lib.realtime import notify_user_on_commit, publish_sync, room_topic, user_topic
 
 MAX_CLIENT_ID = 64
 
 
-def room_topic(room_id: int) -> str:
-    return f"room.{room_id}"
-
-
-def user_topic(user_id: int) -> str:
-    return f"user.{user_id}"
+__all__ = ["room_topic", "user_topic"]  # re-exported for the consumer
 
 
 @dataclass(frozen=True)
@@ -192,8 +187,7 @@ def mark_read(user, room: Room, *, seq: int) -> None:
 
 def notify_user(user_id: int, frame: dict[str, Any]) -> None:
     """Send a private frame to every socket of one person, after commit."""
-    text = events.encode(frame)
-    transaction.on_commit(lambda: publish_sync(user_topic(user_id), {"kind": "raw", "text": text}))
+    notify_user_on_commit(user_id, events.encode(frame))
 
 
 def revoke_room_access(user_id: int, room_id: int) -> None:

@@ -26,6 +26,15 @@ class Subscriber(Protocol):
     def deliver(self, event: dict[str, Any]) -> None: ...
 
 
+def room_topic(room_id: int) -> str:
+    return f"room.{room_id}"
+
+
+def user_topic(user_id: int) -> str:
+    """Private frames for every open socket of one person."""
+    return f"user.{user_id}"
+
+
 def group_for(topic: str) -> str:
     return "t." + topic
 
@@ -124,6 +133,13 @@ async def publish(topic: str, payload: dict[str, Any]) -> None:
     if layer is None:
         return
     await layer.group_send(group_for(topic), {"type": "hub.event", "topic": topic, **payload})
+
+
+def notify_user_on_commit(user_id: int, text: str) -> None:
+    """After the current transaction commits, send an encoded frame to one person's sockets."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: publish_sync(user_topic(user_id), {"kind": "raw", "text": text}))
 
 
 def publish_sync(topic: str, payload: dict[str, Any]) -> None:
