@@ -37,7 +37,7 @@ chromium:
 lint: install
 	$(BIN)/ruff check src tests bench scripts conftest.py
 	$(BIN)/ruff format --check src tests bench scripts conftest.py
-	$(BIN)/mypy src/augenhoehe
+	DEBUG=true $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests bench scripts conftest.py

@@ -1,19 +1,13 @@
-"""WebSocket routing. The chat app provides the one consumer behind /ws/."""
+"""WebSocket routing: the one consumer behind /ws/ (docs/protocol.md)."""
 
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 
 from augenhoehe.accounts.ws_auth import TokenOrSessionAuthMiddlewareStack
+from augenhoehe.chat.consumers import ChatConsumer
 
-websocket_urlpatterns: list = []
-
-try:
-    from augenhoehe.chat.consumers import ChatConsumer
-except ImportError:  # pragma: no cover - before the chat app exists
-    ChatConsumer = None
-if ChatConsumer is not None:
-    websocket_urlpatterns.append(path("ws/", ChatConsumer.as_asgi()))
+websocket_urlpatterns = [path("ws/", ChatConsumer.as_asgi())]
 
 websocket_application = AllowedHostsOriginValidator(
     TokenOrSessionAuthMiddlewareStack(URLRouter(websocket_urlpatterns))

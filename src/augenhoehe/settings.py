@@ -8,6 +8,7 @@ off the app refuses to start on the built-in development secret key.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -258,7 +259,7 @@ LOGGING = {
 }
 
 # --- Augenhöhe ------------------------------------------------------------------------
-AUGENHOEHE = {
+AUGENHOEHE: dict[str, Any] = {
     "SITE_NAME": env_str("SITE_NAME", "Augenhöhe"),
     "ORGANISATION_NAME": env_str("ORGANISATION_NAME", ""),
     # The imprint (Impressum) is configurable per installation; plain text, line breaks kept.

@@ -7,6 +7,7 @@ when CI=true.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import uuid
@@ -14,8 +15,8 @@ import uuid
 import psycopg
 import pytest
 import websockets
-
 from conftest import require_service
+
 from tests.support import Server, base_env, manage, setup_group
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -70,21 +71,23 @@ class Client:
             except (OSError, websockets.WebSocketException) as exc:
                 last_error = exc
                 continue
-            await self.ws.send(json.dumps(
-                {"type": "subscribe", "room": self.room, "after": self.last_seq}))
+            await self.ws.send(
+                json.dumps({"type": "subscribe", "room": self.room, "after": self.last_seq})
+            )
             for client_id, body in list(self.unacked.items()):  # resend with the same id
-                await self.ws.send(json.dumps(
-                    {"type": "send", "room": self.room, "client_id": client_id, "body": body}))
+                await self.ws.send(
+                    json.dumps(
+                        {"type": "send", "room": self.room, "client_id": client_id, "body": body}
+                    )
+                )
             return
         raise RuntimeError(f"no server reachable: {last_error}")
 
     async def send(self, client_id, body):
         self.unacked[client_id] = body
-        try:
-            await self.ws.send(json.dumps(
-                {"type": "send", "room": self.room, "client_id": client_id, "body": body}))
-        except websockets.ConnectionClosed:
-            pass  # the reader reconnects and resends
+        frame = {"type": "send", "room": self.room, "client_id": client_id, "body": body}
+        with contextlib.suppress(websockets.ConnectionClosed):  # the reader resends
+            await self.ws.send(json.dumps(frame))
 
     async def read_forever(self):
         while True:
@@ -153,7 +156,9 @@ async def _chat_through_a_crash(data, names, a, b, dbname):
     try:
         # A client on A receives what a client on B sends.
         await clients[1].send("probe", "von B")
-        assert await wait_until(lambda: any(v[1] == "probe" for v in clients[0].received.values()), 10)
+        assert await wait_until(
+            lambda: any(v[1] == "probe" for v in clients[0].received.values()), 10
+        )
 
         for round_no in range(30):
             for client in clients:
@@ -164,7 +169,8 @@ async def _chat_through_a_crash(data, names, a, b, dbname):
             await asyncio.sleep(0.03)
 
         assert await wait_until(lambda: all(not c.unacked for c in clients), 30), [
-            c.unacked for c in clients]
+            c.unacked for c in clients
+        ]
         log = database_log(dbname, room)
         expected_ids = {"probe"} | {cid for c in clients for cid in c.acked}
         assert await wait_until(lambda: all(c.received == log for c in clients), 20)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
@@ -30,7 +31,7 @@ class Language(models.TextChoices):
 
 
 class UserManager(DjangoUserManager):
-    def get_by_natural_key(self, username: str | None) -> User:
+    def get_by_natural_key(self, username):  # type: ignore[override]
         # Pseudonyms are unique case-insensitively, so log-in is case-insensitive too.
         return self.get(pseudonym__iexact=username)
 
@@ -64,10 +65,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     USERNAME_FIELD = "pseudonym"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("account")

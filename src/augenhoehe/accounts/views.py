@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,12 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from augenhoehe.accounts import actions
 from augenhoehe.accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm
+from augenhoehe.accounts.models import User
 from augenhoehe.accounts.pseudonyms import suggest_pseudonym
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in person (views using this are behind @login_required)."""
+    return cast(User, request.user)
 
 
 def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
         httponly=True,
     )
     return response
@@ -42,8 +52,9 @@ def register(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {
-                "name": user.pseudonym})
+            messages.success(
+                request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.pseudonym}
+            )
             return redirect("core:home")
     return render(request, "accounts/register.html", {"form": form})
 
@@ -60,7 +71,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
         response = redirect(_safe_next(request) or "core:home")
-        return _remember_language(response, form.user.language)
+        return _remember_language(response, cast(User, form.user).language)
     return render(request, "accounts/login.html", {"form": form})
 
 
@@ -83,7 +94,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _user(request)
     form = ProfileForm(
         request.POST or None,
         initial={"perspective": user.perspective, "language": user.language},
@@ -101,7 +112,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        user = _user(request)
         logout(request)
         actions.delete_account(user)
         messages.info(request, _("Your account and your data have been deleted."))
@@ -112,10 +123,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
-    data = actions.export_data(request.user)
+    data = actions.export_data(_user(request))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="augenhoehe-daten-{stamp}.json"'
     return response
-
-

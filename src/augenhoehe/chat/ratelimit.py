@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from django.conf import settings
+from augenhoehe.core.lib.conf import site_setting
 
 
 class RateLimiter:
@@ -33,7 +33,7 @@ _limiter: RateLimiter | None = None
 
 def send_limiter() -> RateLimiter:
     global _limiter
-    per_minute = settings.AUGENHOEHE["CHAT_MESSAGES_PER_MINUTE"]
+    per_minute = int(site_setting("CHAT_MESSAGES_PER_MINUTE"))
     if _limiter is None or _limiter.capacity != per_minute:
         _limiter = RateLimiter(per_minute)
     return _limiter
