@@ -1,0 +1,411 @@
+"""Loading and compiling the TOML rule files.
+
+Shipped rule files live in ``rules/*.toml`` next to this module. An
+organisation can add its own files without touching the package:
+
+    AUGENHOEHE_CRISIS_RULES_DIR=/etc/augenhoehe/crisis-rules
+
+Every ``*.toml`` file in that directory (several directories may be given,
+separated by ``os.pathsep``) is loaded *after* the shipped files, in file name
+order. Extra files may
+
+* add patterns to an existing concept (``[concepts.<name>] patterns = [...]``
+  is merged with the shipped patterns),
+* add new concepts, rules and modifiers,
+* replace a shipped rule or modifier by using the same ``id`` (set
+  ``enabled = false`` to switch it off).
+
+The compiled rule set is cached; call :func:`reload_rules` (or
+``get_ruleset(refresh=True)``) after changing the environment variable or the
+files. See ``docs/crisis-detector.md`` for the format.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .normalize import fold_pattern
+
+ENV_VAR = "AUGENHOEHE_CRISIS_RULES_DIR"
+SHIPPED_DIR = Path(__file__).with_name("rules")
+LEVELS = ("none", "concern", "high")
+
+BUILTIN_MACROS = {
+    # word gaps: up to N words (each followed by whitespace); use as "mich {g3}umbringen"
+    **{f"g{n}": rf"(?:[\w\"-]+\s+){{0,{n}}}" for n in range(1, 9)},
+}
+try:  # Python 3.11+
+    from re import _constants as _sc, _parser as _sp  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants as _sc  # type: ignore[no-redef]
+    import sre_parse as _sp  # type: ignore[no-redef]
+
+
+def _necessary(items) -> set[str] | None:
+    """A set of literals one of which every match of ``items`` must contain (or None)."""
+    cands: list[set[str]] = []
+    cur = ""
+    for op, av in items:
+        if op is _sc.LITERAL:
+            cur += chr(av)
+            continue
+        if cur:
+            cands.append({cur})
+            cur = ""
+        s = None
+        if op is _sc.SUBPATTERN:
+            s = _necessary(av[3])
+        elif op is _sc.BRANCH:
+            subs = [_necessary(b) for b in av[1]]
+            s = None if any(x is None for x in subs) else set().union(*subs)
+        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) or op is getattr(_sc, "POSSESSIVE_REPEAT", None):
+            s = _necessary(av[2]) if av[0] >= 1 else None
+        elif op is getattr(_sc, "ATOMIC_GROUP", None):
+            s = _necessary(av)
+        if s:
+            cands.append(s)
+    if cur:
+        cands.append({cur})
+    if not cands:
+        return None
+    return max(cands, key=lambda st: (min(len(x) for x in st), -len(st)))
+
+
+def _anchors(patterns: list[str]) -> tuple[str, ...] | None:
+    out: set[str] = set()
+    for p in patterns:
+        try:
+            n = _necessary(_sp.parse(p))
+        except Exception:  # pragma: no cover - be safe, just don't prefilter
+            return None
+        if not n or any(len(x) < 2 and x.isascii() for x in n):
+            return None
+        out |= n
+    if not out:
+        return None
+    # an anchor that contains a shorter anchor is redundant
+    keep: list[str] = []
+    for a in sorted(out, key=len):
+        if not any(k in a for k in keep):
+            keep.append(a)
+    return tuple(keep)
+
+
+_MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+class RuleError(ValueError):
+    """A rule file is malformed."""
+
+
+@dataclass
+class Concept:
+    name: str
+    kind: str = "risk"  # "risk" (can make rules fire) or "cue" (used by modifiers)
+    negatable: bool = False
+    negation_inside: bool = False
+    patterns: list[str] = field(default_factory=list)
+    regex: re.Pattern | None = None
+    sources: list[str] = field(default_factory=list)
+    # literal strings of which every match must contain at least one (None = no prefilter)
+    anchors: tuple[str, ...] | None = None
+
+
+@dataclass
+class Rule:
+    id: str
+    level: str
+    reason: str
+    family: str
+    requires: list[tuple[str, ...]]
+    scope: str = "message"
+    min_distinct: int = 1
+    unless: tuple[str, ...] = ()
+    source: str = ""
+    lang: str = "*"
+    # concept names of a requirement group made only of risk concepts: the rule
+    # cannot fire unless one of them matched (fast pre-check)
+    gate: tuple[str, ...] = ()
+
+
+@dataclass
+class Modifier:
+    id: str
+    reason: str
+    kind: str
+    cue: str = ""
+    exempt: str = ""
+    scope: str = "sentence"
+    effect: str = "cancel"
+    applies_to: tuple[str, ...] = ("*",)
+    exclude_families: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    unless_scope: str = "message"
+    unless_effect: str = ""
+    unless_id: str = ""
+    unless_reason: str = ""
+    window: int = 6
+    source: str = ""
+
+
+@dataclass
+class RuleSet:
+    versions: dict[str, str]
+    concepts: dict[str, Concept]
+    rules: list[Rule]
+    modifiers: list[Modifier]
+    files: list[str]
+    # concepts that some rule requires, in a stable order
+    risk_concepts: list[str] = field(default_factory=list)
+    # risk concept names by language ("*" = language-neutral)
+    risk_by_lang: dict[str, list[str]] = field(default_factory=dict)
+    # anchor prefilter index: first two chars -> [(anchor, concept names)], single-char anchors
+    anchor_index2: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    anchor_index1: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def active_concepts(self, norm: str) -> set[str]:
+        """Names of concepts whose anchor prefilter passes on ``norm``."""
+        active: set[str] = set()
+        idx2 = self.anchor_index2
+        bigrams = {norm[i:i + 2] for i in range(len(norm) - 1)}
+        for key in bigrams & idx2.keys():
+            for a, names in idx2[key]:
+                if len(a) == 2 or a in norm:
+                    active.update(names)
+        if self.anchor_index1:
+            for ch in set(norm):
+                names = self.anchor_index1.get(ch)
+                if names:
+                    active.update(names)
+        return active
+
+
+def _as_tuple(v) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    return tuple(v)
+
+
+def _files(extra_dirs: list[Path]) -> list[Path]:
+    out = sorted(SHIPPED_DIR.glob("*.toml"))
+    for d in extra_dirs:
+        if not d.is_dir():
+            raise RuleError(f"{ENV_VAR}: {d} is not a directory")
+        out.extend(sorted(d.glob("*.toml")))
+    return out
+
+
+def _extra_dirs_from_env() -> list[Path]:
+    raw = os.environ.get(ENV_VAR, "").strip()
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()] if raw else []
+
+
+def _expand(pat: str, macros: dict[str, str], where: str) -> str:
+    for _ in range(5):
+        new = _MACRO.sub(lambda m: macros[m.group(1)] if m.group(1) in macros else m.group(0), pat)
+        if new == pat:
+            break
+        pat = new
+    leftover = _MACRO.search(pat)
+    if leftover:
+        raise RuleError(f"{where}: unknown macro {{{leftover.group(1)}}}")
+    return pat
+
+
+def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
+    """Load shipped rules plus ``extra_dirs`` (default: from the env var)."""
+    if extra_dirs is None:
+        extra_dirs = _extra_dirs_from_env()
+    versions: dict[str, str] = {}
+    macros: dict[str, str] = dict(BUILTIN_MACROS)
+    concepts: dict[str, Concept] = {}
+    rules: dict[str, Rule] = {}
+    disabled: set[str] = set()
+    modifiers: dict[str, Modifier] = {}
+    files = _files(extra_dirs)
+    raw_docs = []
+    for path in files:
+        try:
+            with open(path, "rb") as fh:
+                doc = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise RuleError(f"{path}: {exc}") from exc
+        if "version" not in doc:
+            raise RuleError(f"{path}: missing top-level 'version'")
+        versions[path.name] = str(doc["version"])
+        if str(doc.get("lang", "*")) in ("*", ""):
+            # macros of language-neutral files are visible everywhere
+            macros.update({k: fold_pattern(str(v)) for k, v in doc.get("macros", {}).items()})
+        raw_docs.append((path, doc))
+
+    for path, doc in raw_docs:
+        src = path.name
+        flang = str(doc.get("lang", "*"))
+        local = flang not in ("*", "")
+        fmacros = dict(macros)
+        fmacros.update({k: fold_pattern(str(v)) for k, v in doc.get("macros", {}).items()})
+        sections = [(f"{flang}:{n}" if local else n, spec, False) for n, spec in doc.get("concepts", {}).items()]
+        # cues of a language file are language-scoped too ("de:negation_cue"); the engine
+        # uses the cues of the languages it runs plus the language-neutral ones
+        sections += [(f"{flang}:{n}" if local else n, spec, True) for n, spec in doc.get("cues", {}).items()]
+        for name, spec, is_cue in sections:
+            c = concepts.get(name)
+            if c is None:
+                c = concepts[name] = Concept(name=name, kind="cue" if is_cue else "risk")
+            for key in ("kind", "negatable", "negation_inside"):
+                if key in spec:
+                    setattr(c, key, spec[key])
+            for p in spec.get("patterns", []):
+                c.patterns.append(_expand(fold_pattern(p), fmacros, f"{src}: concept {name}"))
+            c.sources.append(src)
+        for spec in doc.get("rules", []):
+            try:
+                rid = spec["id"]
+            except KeyError:
+                raise RuleError(f"{src}: a rule without 'id'") from None
+            if spec.get("enabled", True) is False:
+                rules.pop(rid, None)
+                disabled.add(rid)
+                continue
+            level = spec.get("level")
+            if level not in ("concern", "high"):
+                raise RuleError(f"{src}: rule {rid}: level must be 'concern' or 'high'")
+            if not spec.get("reason"):
+                raise RuleError(f"{src}: rule {rid}: missing 'reason'")
+            reqs: list[tuple[str, ...]] = []
+            if spec.get("patterns"):
+                cname = f"rule:{rid}"
+                concepts[cname] = Concept(
+                    name=cname,
+                    negatable=spec.get("negatable", True),
+                    negation_inside=spec.get("negation_inside", False),
+                    patterns=[_expand(fold_pattern(p), fmacros, f"{src}: rule {rid}") for p in spec["patterns"]],
+                    sources=[src],
+                )
+                reqs.append((cname,))
+            def res(n: str) -> str:
+                if local and f"{flang}:{n}" in concepts:
+                    return f"{flang}:{n}"
+                return n
+            for r in spec.get("requires", []):
+                reqs.append(tuple(res(n) for n in _as_tuple(r)))
+            if not reqs:
+                raise RuleError(f"{src}: rule {rid}: needs 'patterns' or 'requires'")
+            scope = spec.get("scope", "message")
+            if scope not in ("clause", "sentence", "message"):
+                raise RuleError(f"{src}: rule {rid}: bad scope {scope!r}")
+            disabled.discard(rid)
+            rules[rid] = Rule(
+                id=rid, level=level, reason=spec["reason"], family=spec.get("family", rid.split(".")[1] if "." in rid else rid),
+                requires=reqs, scope=scope, min_distinct=int(spec.get("min_distinct", 1)),
+                unless=tuple(res(n) for n in _as_tuple(spec.get("unless"))), source=src,
+                lang=flang if local else "*",
+            )
+        for spec in doc.get("modifiers", []):
+            mid = spec.get("id")
+            if not mid or not spec.get("reason") or not spec.get("kind"):
+                raise RuleError(f"{src}: a modifier needs 'id', 'kind' and 'reason'")
+            if spec.get("enabled", True) is False:
+                modifiers.pop(mid, None)
+                continue
+            modifiers[mid] = Modifier(
+                id=mid, reason=spec["reason"], kind=spec["kind"], cue=spec.get("cue", ""),
+                exempt=spec.get("exempt", ""), scope=spec.get("scope", "sentence"),
+                effect=spec.get("effect", "cancel"), applies_to=_as_tuple(spec.get("applies_to", "*")),
+                exclude_families=_as_tuple(spec.get("exclude_families")), unless=_as_tuple(spec.get("unless")),
+                unless_scope=spec.get("unless_scope", "message"), unless_effect=spec.get("unless_effect", ""),
+                unless_id=spec.get("unless_id", ""), unless_reason=spec.get("unless_reason", ""),
+                window=int(spec.get("window", 6)), source=src,
+            )
+
+    # validate references and compile
+    def known(n: str) -> bool:
+        return n in concepts or any(k.endswith(":" + n) for k in concepts)
+
+    needed: list[str] = []
+    for r in rules.values():
+        for alts in r.requires:
+            for n in alts:
+                if not known(n):
+                    raise RuleError(f"{r.source}: rule {r.id}: unknown concept {n!r}")
+                if n not in needed and n in concepts:
+                    needed.append(n)
+        for n in r.unless:
+            if not known(n):
+                raise RuleError(f"{r.source}: rule {r.id}: unknown concept {n!r}")
+    for m in modifiers.values():
+        for n in (m.cue, m.exempt, *(u.partition("@")[0] for u in m.unless)):
+            if n and not known(n):
+                raise RuleError(f"{m.source}: modifier {m.id}: unknown concept {n!r}")
+    for c in concepts.values():
+        if not c.patterns:
+            c.regex = None
+            continue
+        c.anchors = _anchors(c.patterns)
+        body = "|".join(f"(?:{p})" for p in c.patterns)
+        try:
+            c.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        except re.error as exc:
+            # find the offending pattern for a useful message
+            for p in c.patterns:
+                try:
+                    re.compile(p)
+                except re.error as exc2:
+                    raise RuleError(f"concept {c.name} ({', '.join(c.sources)}): bad pattern {p!r}: {exc2}") from None
+            raise RuleError(f"concept {c.name}: {exc}") from None
+    for r in rules.values():
+        for alts in r.requires:
+            if all(n in concepts and concepts[n].kind == "risk" for n in alts):
+                r.gate = alts
+                break
+    by_lang: dict[str, list[str]] = {}
+    for n in needed:
+        c = concepts[n]
+        if c.kind != "risk" or c.regex is None:
+            continue
+        lg = n.split(":", 1)[0] if ":" in n else "*"
+        by_lang.setdefault(lg, []).append(n)
+    amap: dict[str, list[str]] = {}
+    for c in concepts.values():
+        if c.regex is not None and c.anchors:
+            for a in c.anchors:
+                amap.setdefault(a, []).append(c.name)
+    idx2: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    idx1: dict[str, tuple[str, ...]] = {}
+    for a, names in amap.items():
+        if len(a) == 1:
+            idx1[a] = tuple(names)
+        else:
+            idx2.setdefault(a[:2], []).append((a, tuple(names)))
+    return RuleSet(
+        versions=versions, concepts=concepts, rules=list(rules.values()),
+        modifiers=list(modifiers.values()), files=[str(p) for p in files], risk_concepts=needed,
+        risk_by_lang=by_lang, anchor_index2=idx2, anchor_index1=idx1,
+    )
+
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, ...], RuleSet] = {}
+
+
+def get_ruleset(refresh: bool = False) -> RuleSet:
+    """Cached rule set for the current value of ``AUGENHOEHE_CRISIS_RULES_DIR``."""
+    key = tuple(str(p) for p in _extra_dirs_from_env())
+    rs = _cache.get(key)
+    if rs is None or refresh:
+        with _lock:
+            rs = load_ruleset([Path(p) for p in key])
+            _cache[key] = rs
+    return rs
+
+
+def reload_rules() -> RuleSet:
+    """Drop the cache and reload (e.g. after editing rule files)."""
+    _cache.clear()
+    return get_ruleset(refresh=True)

@@ -1,0 +1,197 @@
+"""Tests for the evaluation helpers and the ``crisis_eval`` management command.
+
+The command is exercised by instantiating it directly (no database, no settings
+needed); ``call_command`` is used too when Django settings are configured.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[3]
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+from augenhoehe.safety.detector.evaluation import (  # noqa: E402
+    GOALS, RecordError, evaluate, format_report, goals_met, read_jsonl,
+)
+
+REPO_ROOT = SRC.parent
+DEV_SET = REPO_ROOT.parent / "shared" / "data" / "crisis_dev.jsonl"
+EXTRA_SET = Path(__file__).resolve().parent / "data" / "crisis_extra.jsonl"
+
+
+def _load(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return read_jsonl(fh)
+
+
+def _assert_goals(result: dict, name: str):
+    for section, m in [*result["languages"].items(), ("overall", result["overall"])]:
+        failed = goals_met(m)
+        assert not failed, f"{name} / {section}: {failed}\n{format_report(result, show_errors=True)}"
+
+
+def test_dev_set_meets_goals():
+    if not DEV_SET.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"dev set missing at {DEV_SET} (required in CI)")
+        pytest.skip(f"dev set not found at {DEV_SET} (expected next to the repo in shared/data)")
+    result = evaluate(_load(DEV_SET))
+    assert set(result["languages"]) == {"de", "en"}
+    _assert_goals(result, "dev")
+
+
+def test_extra_set_meets_goals():
+    records = _load(EXTRA_SET)
+    assert len(records) >= 160
+    langs = {r["lang"] for r in records}
+    assert langs == {"de", "en"}
+    result = evaluate(records)
+    _assert_goals(result, "extra")
+
+
+def test_extra_set_covers_all_tag_families():
+    tags = {r["tag"] for r in _load(EXTRA_SET)}
+    expected = {
+        "high_goodbye", "high_plan", "high_means", "high_selfharm_now", "high_giveaway", "high_others", "high_third_party",
+        "concern_passive", "concern_hopeless", "concern_burden", "concern_ideation", "concern_urge", "concern_past_present",
+        "concern_neg_but", "concern_intrusive_others", "concern_third_party",
+        "none_idiom", "none_technical", "none_gaming", "none_media", "none_lyrics", "none_recovered", "none_negation",
+        "none_peer_help", "none_medication", "none_benign_lookalike", "none_abuse_report", "none_plain",
+    }
+    assert expected <= tags, expected - tags
+
+
+def test_evaluate_metrics_and_confusion():
+    recs = [
+        {"text": "ich bring mich heute nacht um", "lang": "de", "level": "high"},
+        {"text": "ich will nicht mehr leben", "lang": "de", "level": "concern"},
+        {"text": "ich will nicht mehr leben", "lang": "de", "level": "high"},
+        {"text": "heute war ein schöner Tag", "lang": "de", "level": "none"},
+        {"text": "career suicide lol", "lang": "en", "level": "none"},
+        {"text": "i feel like a burden", "lang": "en", "level": "none"},
+    ]
+    r = evaluate(recs)
+    de, en, ov = r["languages"]["de"], r["languages"]["en"], r["overall"]
+    assert de["confusion"]["high"] == {"none": 0, "concern": 1, "high": 1}
+    assert de["high_flagged"] == 1.0 and de["high_as_high"] == 0.5
+    assert de["risk_flagged"] == 1.0 and de["none_fp_rate"] == 0.0
+    assert en["none_fp_rate"] == 0.5 and en["none_as_high"] == 0
+    assert en["high_flagged"] is None  # no high items in en
+    assert ov["count"] == 6 and ov["counts"] == {"none": 3, "concern": 1, "high": 2}
+    assert len(r["errors"]) == 2
+    assert "de" in r["goals_failed"] and "high_as_high" in r["goals_failed"]["de"][0]
+    text = format_report(r, show_errors=True)
+    assert "confusion" in text and "GOALS NOT MET" in text and "Misclassified (2)" in text
+
+
+def test_read_jsonl_errors_name_line():
+    lines = ['{"text": "a", "level": "none"}', "", "{not json"]
+    with pytest.raises(RecordError, match="line 3"):
+        read_jsonl(lines)
+    with pytest.raises(RecordError, match="line 1.*level"):
+        read_jsonl(['{"text": "a", "level": "urgent"}'])
+    with pytest.raises(RecordError, match="line 2.*text"):
+        read_jsonl(['{"text": "a", "level": "none"}', '{"level": "none"}'])
+    assert len(read_jsonl(['{"text": "a", "level": "none", "extra": 1}', "   "])) == 1
+
+
+def test_goals_constant():
+    assert GOALS["high_flagged"] == (">=", 0.97) and GOALS["none_fp_rate"] == ("<=", 0.10)
+
+
+# ----------------------------------------------------------------------------- command
+django = pytest.importorskip("django")
+
+
+def _command():
+    from augenhoehe.safety.management.commands.crisis_eval import Command
+
+    out, err = io.StringIO(), io.StringIO()
+    return Command(stdout=out, stderr=err), out
+
+
+def _opts(**kw):
+    base = {"json": False, "show_errors": False, "fail_under": False}
+    base.update(kw)
+    return base
+
+
+def test_command_text_report(tmp_path):
+    f = tmp_path / "s.jsonl"
+    f.write_text(
+        "\n".join(json.dumps(r) for r in [
+            {"id": "a", "text": "ich will nicht mehr leben", "lang": "de", "level": "concern"},
+            {"id": "b", "text": "kill -9 the process", "lang": "en", "level": "none"},
+            {"id": "c", "text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"},
+        ]) + "\n\n",
+        encoding="utf-8",
+    )
+    cmd, out = _command()
+    cmd.handle(file=str(f), **_opts(show_errors=True))
+    text = out.getvalue()
+    assert "== de" in text and "== en" in text and "== overall" in text
+    assert "c expected=high got=none" in text
+
+
+def test_command_json(tmp_path):
+    f = tmp_path / "s.jsonl"
+    f.write_text(json.dumps({"text": "i want to die", "lang": "en", "level": "concern"}) + "\n", encoding="utf-8")
+    cmd, out = _command()
+    cmd.handle(file=str(f), **_opts(json=True))
+    data = json.loads(out.getvalue())
+    assert data["overall"]["confusion"]["concern"]["concern"] == 1
+    assert "errors" not in data
+
+
+def test_command_errors_are_command_errors(tmp_path):
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok", "level": "none"}\n{"text": broken}\n', encoding="utf-8")
+    cmd, _ = _command()
+    with pytest.raises(CommandError, match="line 2"):
+        cmd.handle(file=str(bad), **_opts())
+    with pytest.raises(CommandError, match="not found"):
+        cmd.handle(file=str(tmp_path / "missing.jsonl"), **_opts())
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no records"):
+        cmd.handle(file=str(empty), **_opts())
+
+
+def test_command_fail_under(tmp_path):
+    from django.core.management.base import CommandError
+
+    f = tmp_path / "s.jsonl"
+    f.write_text(json.dumps({"text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"}) + "\n", encoding="utf-8")
+    cmd, _ = _command()
+    with pytest.raises(CommandError, match="goals not met"):
+        cmd.handle(file=str(f), **_opts(fail_under=True))
+    cmd2, _ = _command()
+    cmd2.handle(file=str(EXTRA_SET), **_opts(fail_under=True))  # extra set meets the goals
+
+
+def test_call_command_when_settings_configured(tmp_path):
+    from django.conf import settings
+
+    if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        pytest.skip("Django settings not configured")
+    try:
+        from django.core.management import call_command
+
+        import django as dj
+        dj.setup()
+        out = io.StringIO()
+        call_command("crisis_eval", str(EXTRA_SET), "--json", stdout=out)
+    except Exception as exc:  # app not wired up yet by the lead
+        if "Unknown command" in str(exc):
+            pytest.skip("crisis_eval not registered yet (safety app not in INSTALLED_APPS)")
+        raise
+    assert json.loads(out.getvalue())["overall"]["count"] >= 160

@@ -1,0 +1,343 @@
+"""Tests for the crisis risk detector (pure Python, no Django needed).
+
+Run: .venv/bin/pytest src/augenhoehe/safety/tests/test_detector.py -q -p no:django
+"""
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[3]
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+from augenhoehe.safety.detector import Assessment, Level, assess, reload_rules  # noqa: E402
+from augenhoehe.safety.detector.normalize import normalize, offset_map  # noqa: E402
+
+HIGH = [
+    # goodbye / last message
+    ("de", "Das ist mein letzter Beitrag hier. Danke, dass ihr da wart."),
+    ("de", "wenn ihr des lest bin i scho weg. pfiat eich"),
+    ("en", "this is my final post. please dont blame yourselves"),
+    # plan / time / place
+    ("de", "Ich hab mich entschieden. Heute Nacht mach ich Schluss."),
+    ("de", "i bring mi heid no um"),
+    ("en", "im going to kill myself tonight"),
+    ("en", "on the roof of my building rn. goodbye everyone"),
+    ("de", "sitz grad auf der brücke und will nimma"),
+    # means
+    ("de", "hab mir tabletten besorgt, die liegen jetzt neben mir. ich will nicht mehr"),
+    ("en", "been stockpiling pills for a while now"),
+    # self-harm now / overdose
+    ("de", "hab mich grad wieder geritzt"),
+    ("de", "hab ne ganze packung tabletten geschluckt"),
+    ("en", "i just cut myself again and it wont stop bleeding"),
+    ("en", "took all my sleeping pills"),
+    # giveaway
+    ("de", "hab meinen hund weggegeben, für immer. ich brauch das alles nicht mehr"),
+    ("en", "gave away my cat for good. she needs someone who's going to be around"),
+    # others
+    ("de", "ich steh vor seinem haus und hab ein messer dabei. heute bezahlt er dafür"),
+    ("en", "i'll kill him tonight, i've got a knife with me"),
+    # third party
+    ("de", "mein freund hat mir nen abschiedsbrief geschickt und geht nicht mehr ans handy"),
+    ("en", "my sister says she took too many pills and now she's not answering"),
+    # negation does not always clear risk
+    ("de", "Nein, mir gehts nicht schlecht. Ich hab mich entschieden. Morgen ist es vorbei."),
+]
+
+CONCERN = [
+    ("de", "ich will nicht mehr leben"),
+    ("de", "i mog nimma"),
+    ("de", "des hat alles koan sinn mehr"),
+    ("de", "ich bin für alle nur eine last"),
+    ("de", "hab oft suizidgedanken aber keinen plan"),
+    ("de", "hab voll den drang mich zu ritzen"),
+    ("de", "ich will mich nicht umbringen, ich will nur dass es aufhört"),
+    ("de", "nein ich tu mir nix. zumindest heut nicht"),
+    ("de", "Ich hab Gedanken, dass ich jemandem was antun könnte, und das macht mir Angst"),
+    ("de", "meine schwester sagt sie will nicht mehr leben"),
+    ("de", "vor zwei jahren war mein suizidversuch und grad fühlt sich alles wieder genauso an"),
+    ("en", "i dont want to be here anymore"),
+    ("en", "everyone would be better off without me"),
+    ("en", "nothing is ever going to get better"),
+    ("en", "i really want to hurt myself"),
+    ("en", "my friend keeps saying she wants to kill herself"),
+    ("en", "no, i won't do anything. probably."),
+    ("en", "im so done, kms"),
+]
+
+NONE = [
+    ("de", "ich lach mich tot 😂"),
+    ("de", "die Hausaufgaben bringen mich noch um"),
+    ("de", "das wäre beruflicher Selbstmord"),
+    ("de", "einfach kill -9 auf den prozess"),
+    ("de", "hab mich in fortnite dreimal umbringen lassen lol"),
+    ("de", "in der serie bringt sich die hauptfigur um"),
+    ("de", "vor fünf jahren wollte ich nicht mehr leben. heute bin ich dankbar, dass ich noch da bin"),
+    ("de", "ich will mir nichts antun, bin nur genervt"),
+    ("de", "falls du an suizid denkst: telefonseelsorge 0800 111 0 111"),
+    ("de", "muss ich meine tabletten morgens nehmen?"),
+    ("de", "gute nacht, bis morgen!"),
+    ("de", "ich geh zwei wochen in urlaub, machts gut und bis bald"),
+    ("de", "hab nen post gemeldet der zu selbstverletzung aufruft"),
+    ("de", "Heut war a guada Tog, gell"),
+    ("en", "career suicide lol"),
+    ("en", "kill the process and restart the service"),
+    ("en", "got killed by the final boss again"),
+    ("en", "the song goes 'i want to die' but it's so catchy"),
+    ("en", "i used to self harm. two years clean now, it gets better"),
+    ("en", "i'm not suicidal, just tired"),
+    ("en", "if you're having thoughts of suicide please call 988"),
+    ("en", "going on holiday for two weeks, see you all soon!"),
+]
+
+
+@pytest.mark.parametrize("lang,text", HIGH)
+def test_high(lang, text):
+    a = assess(text, lang)
+    assert a.level is Level.HIGH, (text, a)
+    assert a.rule_ids
+
+
+@pytest.mark.parametrize("lang,text", CONCERN)
+def test_concern(lang, text):
+    a = assess(text, lang)
+    assert a.level is Level.CONCERN, (text, a)
+    assert a.rule_ids
+
+
+@pytest.mark.parametrize("lang,text", NONE)
+def test_none(lang, text):
+    a = assess(text, lang)
+    assert a.level is Level.NONE, (text, a)
+
+
+@pytest.mark.parametrize("text", [t for _, t in HIGH + CONCERN])
+def test_detects_without_hint(text):
+    assert assess(text).level is not Level.NONE
+
+
+def test_level_ordering_and_str():
+    assert Level.NONE < Level.CONCERN < Level.HIGH
+    assert max(Level.CONCERN, Level.HIGH) is Level.HIGH
+    assert str(Level.HIGH) == "high" and Level.HIGH == "high"
+
+
+def test_assessment_frozen_and_to_dict():
+    a = assess("ich will nicht mehr leben")
+    assert isinstance(a, Assessment)
+    with pytest.raises(Exception):
+        a.level = Level.NONE  # type: ignore[misc]
+    d = a.to_dict()
+    assert d["level"] == "concern" and d["lang"] == "de"
+    assert d["rule_ids"] and d["spans"][0]["text"]
+
+
+def test_negation_is_not_death_wish_negation():
+    # "nicht mehr leben" is a death wish, not a negation
+    assert assess("ich will nicht mehr leben").level is Level.CONCERN
+    # a real negation before the risk phrase clears it, and is reported
+    a = assess("ich will mich nicht umbringen")
+    assert a.level is Level.NONE
+    assert any("mod.negation" in s for s in a.suppressed)
+
+
+def test_negation_scope_is_clause():
+    # the negation belongs to another sentence -> risk stays
+    assert assess("Nein, ich bin nicht traurig. Ich bring mich heute um.").level is Level.HIGH
+
+
+def test_ambivalent_denial_reported():
+    a = assess("ich bring mich schon nicht um, glaub ich")
+    assert a.level is Level.CONCERN
+    assert "mod.ambivalent_denial" in a.rule_ids
+
+
+def test_past_and_feels_same_now():
+    assert assess("Vor sechs Jahren hab ich versucht mich umzubringen.").level is Level.NONE
+    a = assess("Vor sechs Jahren hab ich versucht mich umzubringen und jetzt kommt das Gefühl wieder zurück, das macht mir Angst.")
+    assert a.level is Level.CONCERN
+    assert "mod.past_feels_present" in a.rule_ids
+
+
+def test_media_and_report_modifiers():
+    assert assess("im Buch bringt sie sich am Ende um").level is Level.NONE
+    a = assess("in dem lied singt er dass er nicht mehr leben will")
+    assert a.level is Level.NONE and any("mod.media" in s for s in a.suppressed)
+
+
+@pytest.mark.parametrize("text", [
+    "ich will nimmer lebn",           # dialect/typo
+    "i wü nimma lebn",                 # Austrian
+    "Ich will nüme läbe",              # Swiss
+    "ich will nicht mehr leeeeeben",   # repeated letters
+    "ich will nicht mehr le\u200bben",  # zero-width char
+    "ICH WILL NICHT MEHR LEBEN!!!",    # caps
+    "hab oft suizidgedanken",
+    "hab oft Suizidgedanken",
+    "i dont wanna be here anymore",
+    "I don’t want to be here anymore",  # typographic apostrophe
+])
+def test_dialect_typos_normalisation(text):
+    assert assess(text).level is not Level.NONE, text
+
+
+def test_umlaut_folding_both_ways():
+    assert normalize("Über Müde ß") == "ueber muede ss"
+    for t in ["ohne mich wär es für alle leichter", "ohne mich waer es fuer alle leichter", "ohne mich war es fur alle leichter"]:
+        assert assess(t).level is Level.CONCERN, t
+
+
+def test_emoji_only_in_combination():
+    assert assess("💊").level is Level.NONE
+    assert assess("🪦⚰️").level is Level.NONE
+    assert assess("machts gut 🖤🪦").level is Level.HIGH
+
+
+def test_spans_point_at_original_text():
+    text = "Hallo ihr Lieben…  Ich WILL nicht mehr lèben, echt."
+    a = assess(text)
+    assert a.level is Level.CONCERN
+    for s, e, t in a.spans:
+        assert text[s:e] == t
+    assert any("WILL nicht mehr" in t for _, _, t in a.spans)
+
+
+def test_spans_with_umlauts_and_repeats():
+    text = "Sooooo müde. Ich fühl mich nur noch wie eine Läst... nein: ich bin nur noch eine Last für alle 😞"
+    a = assess(text)
+    assert a.level is Level.CONCERN
+    for s, e, t in a.spans:
+        assert text[s:e] == t
+    assert any("Last" in t for *_, t in a.spans)
+
+
+def test_offset_map_consistent():
+    for text in ["Grüße aus Köln", "sooo\u200b schöön", "don't", "ÄÖÜß é", "a\u0308b"]:
+        n = normalize(text)
+        m = offset_map(text)
+        assert len(m) == len(n) + 1
+        assert all(0 <= i <= len(text) for i in m)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("ich weiß nicht mehr weiter mit meinem leben", "de"),
+    ("i dont know what to do anymore", "en"),
+    ("I mog nimma, gell", "de"),
+    ("Grüezi zäme", "de"),
+    ("hello everyone, how are you?", "en"),
+])
+def test_language_detection(text, lang):
+    assert assess(text).lang == lang
+
+
+def test_lang_hint_is_used():
+    assert assess("ok", "en").lang == "en"
+    assert assess("ok", "de").lang == "de"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", None])
+def test_empty_input(text):
+    a = assess(text)  # type: ignore[arg-type]
+    assert a.level is Level.NONE and a.rule_ids == () and a.spans == ()
+
+
+def test_very_long_input_is_fast_and_finds_risk():
+    filler = "Heute war ein ganz normaler Tag und ich war einkaufen. " * 1800
+    text = filler[:50_000] + " Ich will nicht mehr leben. " + filler[:50_000]
+    assert len(text) > 100_000
+    t0 = time.perf_counter()
+    a = assess(text)
+    assert time.perf_counter() - t0 < 5.0
+    assert a.level is Level.CONCERN
+    for s, e, t in a.spans:
+        assert text[s:e] == t
+    t0 = time.perf_counter()
+    assert assess("x" * 100_000).level is Level.NONE
+    assert assess("nicht " * 20_000).level is Level.NONE
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_typical_message_is_fast():
+    text = "hab seit tagen das gefühl dass es eh keinen sinn mehr hat, aber ich schreib lieber hier"
+    assess(text)
+    n = 300
+    t0 = time.perf_counter()
+    for _ in range(n):
+        assess(text)
+    per_call = (time.perf_counter() - t0) / n
+    assert per_call < 0.005  # generous: the benchmark target is a 200 µs median
+
+
+def test_extra_rules_dir_via_env(tmp_path, monkeypatch):
+    (tmp_path / "org.toml").write_text(textwrap.dedent('''
+        version = "org-1"
+        lang = "de"
+
+        [concepts.org_code]
+        patterns = ['codewort blau']
+
+        [[rules]]
+        id = "de.org.codeword"
+        level = "high"
+        reason = "Organisation-specific crisis code word."
+        requires = ["org_code"]
+
+        # extend a shipped lexicon with a new synonym
+        [concepts.passive]
+        patterns = ['will gar nimmer da sein wollen xyz']
+    '''), encoding="utf-8")
+    assert assess("codewort blau").level is Level.NONE
+    monkeypatch.setenv("AUGENHOEHE_CRISIS_RULES_DIR", str(tmp_path))
+    try:
+        reload_rules()
+        a = assess("codewort blau")
+        assert a.level is Level.HIGH and "de.org.codeword" in a.rule_ids
+        assert assess("will gar nimmer da sein wollen xyz").level is Level.CONCERN
+        # shipped rules still work
+        assert assess("ich will nicht mehr leben").level is Level.CONCERN
+    finally:
+        monkeypatch.delenv("AUGENHOEHE_CRISIS_RULES_DIR")
+        reload_rules()
+    assert assess("codewort blau").level is Level.NONE
+
+
+def test_extra_rules_can_disable_a_rule(tmp_path, monkeypatch):
+    (tmp_path / "off.toml").write_text('version = "1"\nlang = "de"\n[[rules]]\nid = "de.burden.statement"\nenabled = false\n', encoding="utf-8")
+    monkeypatch.setenv("AUGENHOEHE_CRISIS_RULES_DIR", str(tmp_path))
+    try:
+        reload_rules()
+        assert "de.burden.statement" not in assess("ich bin allen nur eine last").rule_ids
+    finally:
+        monkeypatch.delenv("AUGENHOEHE_CRISIS_RULES_DIR")
+        reload_rules()
+
+
+def test_bad_rule_file_gives_clear_error(tmp_path, monkeypatch):
+    from augenhoehe.safety.detector import RuleError
+
+    (tmp_path / "bad.toml").write_text('version = "1"\n[[rules]]\nid = "x.y"\nlevel = "urgent"\nreason = "r"\nrequires = ["a"]\n', encoding="utf-8")
+    monkeypatch.setenv("AUGENHOEHE_CRISIS_RULES_DIR", str(tmp_path))
+    try:
+        with pytest.raises(RuleError, match="level"):
+            reload_rules()
+    finally:
+        monkeypatch.delenv("AUGENHOEHE_CRISIS_RULES_DIR")
+        reload_rules()
+
+
+def test_shipped_rule_files_have_version_and_reasons():
+    from augenhoehe.safety.detector import get_ruleset
+
+    rs = get_ruleset()
+    assert {"de.toml", "en.toml", "common.toml"} <= set(rs.versions)
+    for r in rs.rules:
+        assert r.reason and r.level in ("concern", "high") and r.id.count(".") >= 2
+    for m in rs.modifiers:
+        assert m.id.startswith("mod.") and m.reason
