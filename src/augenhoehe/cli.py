@@ -16,9 +16,15 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
     argv[0] = "augenhoehe"
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as exc:
+        # A configuration mistake deserves one clear sentence, not a traceback.
+        sys.stderr.write(f"augenhoehe: configuration error: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

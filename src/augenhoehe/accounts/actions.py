@@ -6,8 +6,10 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,6 +74,16 @@ def issue_token(user: User) -> str:
     raw = "ah_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
     return raw
+
+
+def log_in_with_token(request: HttpRequest, user: User) -> str:
+    """An API log-in: what ``django.contrib.auth.login`` does for a session, then a token.
+
+    The ``user_logged_in`` signal updates ``last_login`` and lets django-axes reset the
+    account's failure count, as after a log-in in the browser.
+    """
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return issue_token(user)
 
 
 def user_for_token(raw: str) -> User | None:

@@ -33,7 +33,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("pseudonym", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("pseudonym", "password1", "password2")}),
+    )
     readonly_fields = ("last_login", "date_joined")
 
     @admin.display(description=_("roles"))

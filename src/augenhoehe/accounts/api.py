@@ -66,9 +66,7 @@ def user_out(user: User) -> dict:
     }
 
 
-@router.post(
-    "/auth/register", auth=None, response={201: AuthOut, 409: Detail, 422: Detail}
-)
+@router.post("/auth/register", auth=None, response={201: AuthOut, 409: Detail, 422: Detail})
 def register(request: HttpRequest, payload: RegisterIn):
     """Create an account from a pseudonym and a password only."""
     try:
@@ -79,9 +77,11 @@ def register(request: HttpRequest, payload: RegisterIn):
             language=payload.language,
         )
     except actions.PseudonymTaken as exc:
-        raise ApiError(409, _("This pseudonym is already taken."), validation_error_dict(exc))
+        raise ApiError(
+            409, _("This pseudonym is already taken."), validation_error_dict(exc)
+        ) from None
     except ValidationError as exc:
-        raise ApiError(422, _("Please check your input."), validation_error_dict(exc))
+        raise ApiError(422, _("Please check your input."), validation_error_dict(exc)) from None
     return 201, {"user": user_out(user), "token": actions.issue_token(user)}
 
 
@@ -92,7 +92,7 @@ def login(request: HttpRequest, payload: LoginIn):
     if user is None:
         # A locked account is answered with 429 by the axes middleware.
         raise ApiError(401, _("Pseudonym or password is not correct."))
-    return {"user": user_out(user), "token": actions.issue_token(user)}
+    return {"user": user_out(user), "token": actions.log_in_with_token(request, user)}
 
 
 @router.post("/auth/logout", response={204: None})

@@ -120,7 +120,10 @@ def send(request: HttpRequest, room_id: int, payload: SendIn):
     return (201 if result.created else 200), body
 
 
-@router.patch("/rooms/{room_id}/messages/{seq}", response={200: MessageOut, 403: Detail, 404: Detail, 422: Detail})
+@router.patch(
+    "/rooms/{room_id}/messages/{seq}",
+    response={200: MessageOut, 403: Detail, 404: Detail, 422: Detail},
+)
 def edit(request: HttpRequest, room_id: int, seq: int, payload: EditIn):
     try:
         message = actions.edit_message(request.auth, room_id, seq=seq, body=payload.body)
@@ -129,7 +132,9 @@ def edit(request: HttpRequest, room_id: int, seq: int, payload: EditIn):
     return events.message_data(message, message.room)
 
 
-@router.delete("/rooms/{room_id}/messages/{seq}", response={200: MessageOut, 403: Detail, 404: Detail})
+@router.delete(
+    "/rooms/{room_id}/messages/{seq}", response={200: MessageOut, 403: Detail, 404: Detail}
+)
 def delete(request: HttpRequest, room_id: int, seq: int):
     try:
         message = actions.delete_message(request.auth, room_id, seq=seq)
@@ -138,12 +143,12 @@ def delete(request: HttpRequest, room_id: int, seq: int):
     return events.message_data(message, message.room)
 
 
-@router.post("/rooms/{room_id}/messages/{seq}/hide", response={200: MessageOut, 403: Detail, 404: Detail})
+@router.post(
+    "/rooms/{room_id}/messages/{seq}/hide", response={200: MessageOut, 403: Detail, 404: Detail}
+)
 def hide(request: HttpRequest, room_id: int, seq: int):
     try:
         message = actions.hide_message(request.auth, room_id, seq=seq)
     except RoomNotFound:
         raise ApiError(404, _("Not found.")) from None
     return events.message_data(message, message.room)
-
-

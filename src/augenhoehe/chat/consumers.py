@@ -114,19 +114,33 @@ class ChatConsumer(AsyncWebsocketConsumer):
             try:
                 await handler(self, data)
             except RoomNotFound:
-                self._error("not_found", _("This room does not exist or is not open to you."),
-                            room=data.get("room"), client_id=data.get("client_id"))
+                self._error(
+                    "not_found",
+                    _("This room does not exist or is not open to you."),
+                    room=data.get("room"),
+                    client_id=data.get("client_id"),
+                )
             except ValidationError as exc:
-                self._error(getattr(exc, "code", None) or "invalid", " ".join(exc.messages),
-                            room=data.get("room"), client_id=data.get("client_id"))
+                self._error(
+                    getattr(exc, "code", None) or "invalid",
+                    " ".join(exc.messages),
+                    room=data.get("room"),
+                    client_id=data.get("client_id"),
+                )
             except PermissionDenied as exc:
-                self._error("forbidden", str(exc) or _("You are not allowed to do this."),
-                            room=data.get("room"), client_id=data.get("client_id"))
+                self._error(
+                    "forbidden",
+                    str(exc) or _("You are not allowed to do this."),
+                    room=data.get("room"),
+                    client_id=data.get("client_id"),
+                )
 
     async def on_subscribe(self, data: dict) -> None:
         room_id = _int_field(data, "room")
         after = data.get("after")
-        if after is not None and (not isinstance(after, int) or isinstance(after, bool) or after < 0):
+        if after is not None and (
+            not isinstance(after, int) or isinstance(after, bool) or after < 0
+        ):
             raise ValidationError(_("after must be a sequence number (0 or more)."), code="invalid")
         room = await database_sync_to_async(access_room)(self.user, room_id)
         if room.pk not in self.rooms:
@@ -145,15 +159,26 @@ class ChatConsumer(AsyncWebsocketConsumer):
         client_id = data.get("client_id")
         wait = send_limiter().hit(self.user.pk)
         if wait:
-            self._error("rate_limited",
-                        _("You are writing very fast. Please wait a moment before sending again."),
-                        room=room_id, client_id=client_id, retry_after=retry_hint(wait))
+            self._error(
+                "rate_limited",
+                _("You are writing very fast. Please wait a moment before sending again."),
+                room=room_id,
+                client_id=client_id,
+                retry_after=retry_hint(wait),
+            )
             return
         result = await database_sync_to_async(actions.send_message)(
             self.user, room_id, body=data.get("body"), client_id=client_id
         )
-        self._queue_raw({"type": "ack", "room": result.room.pk, "client_id": result.message.client_id,
-                         "seq": result.message.seq, "duplicate": not result.created})
+        self._queue_raw(
+            {
+                "type": "ack",
+                "room": result.room.pk,
+                "client_id": result.message.client_id,
+                "seq": result.message.seq,
+                "duplicate": not result.created,
+            }
+        )
         if result.screening is not None and hasattr(result.screening, "to_frame"):
             self._queue_raw(result.screening.to_frame(room=result.room.pk, seq=result.message.seq))
 
@@ -165,7 +190,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_delete(self, data: dict) -> None:
         room_id = _int_field(data, "room")
-        await database_sync_to_async(actions.delete_message)(self.user, room_id, seq=data.get("seq"))
+        await database_sync_to_async(actions.delete_message)(
+            self.user, room_id, seq=data.get("seq")
+        )
 
     async def on_hide(self, data: dict) -> None:
         room_id = _int_field(data, "room")
@@ -250,8 +277,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             room, head = await database_sync_to_async(_room_head)(self.user, room_id)
         except RoomNotFound:
             await self.hub.unsubscribe(actions.room_topic(room_id), self)
-            self._error("not_found", _("This room does not exist or is not open to you."),
-                        room=room_id)
+            self._error(
+                "not_found", _("This room does not exist or is not open to you."), room=room_id
+            )
             return
         state = self.rooms.get(room_id)
         if state is None:
@@ -260,8 +288,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         elif after is not None and after < state.last_sent:
             state.last_sent = after  # an explicit re-subscribe asks for a replay
         start = state.last_sent
-        await self.send(text_data=events.encode(
-            {"type": "subscribed", "room": room_id, "last_seq": head, "after": start}))
+        await self.send(
+            text_data=events.encode(
+                {"type": "subscribed", "room": room_id, "last_seq": head, "after": start}
+            )
+        )
         await self._replay(room_id, state, upto=None)
 
     async def _replay(self, room_id: int, state: RoomState, upto: int | None) -> None:

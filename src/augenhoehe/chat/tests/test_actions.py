@@ -17,17 +17,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def published(monkeypatch):
     """Record what reaches the channel layer (the layer is outside the database)."""
     sent = []
-    monkeypatch.setattr(actions, "publish_sync", lambda topic, payload: sent.append((topic, payload)))
+    monkeypatch.setattr(
+        actions, "publish_sync", lambda topic, payload: sent.append((topic, payload))
+    )
     return sent
 
 
 def test_sequence_numbers_count_up_per_room(cast, make_room):
     a = make_room(cast.mira)
     b = make_room(cast.mira)
-    seqs_a = [actions.send_message(cast.mira, a.pk, body="x", client_id=f"a{i}").message.seq
-              for i in range(3)]
-    seqs_b = [actions.send_message(cast.mira, b.pk, body="x", client_id=f"b{i}").message.seq
-              for i in range(2)]
+    seqs_a = [
+        actions.send_message(cast.mira, a.pk, body="x", client_id=f"a{i}").message.seq
+        for i in range(3)
+    ]
+    seqs_b = [
+        actions.send_message(cast.mira, b.pk, body="x", client_id=f"b{i}").message.seq
+        for i in range(2)
+    ]
     assert seqs_a == [1, 2, 3]
     assert seqs_b == [1, 2]
     a.refresh_from_db()

@@ -53,8 +53,13 @@ async def test_members_receive_each_others_messages_with_sequence_numbers(cast, 
 
     await send(mira, {"type": "send", "room": room.pk, "client_id": "m-1", "body": "Hallo ihr"})
     got = await frames_until(mira, lambda f: f["type"] == "ack")
-    assert got[-1] == {"type": "ack", "room": room.pk, "client_id": "m-1", "seq": 1,
-                       "duplicate": False}
+    assert got[-1] == {
+        "type": "ack",
+        "room": room.pk,
+        "client_id": "m-1",
+        "seq": 1,
+        "duplicate": False,
+    }
     frame = (await frames_until(helga, lambda f: f["type"] == "message"))[-1]
     assert frame["seq"] == 1
     assert frame["body"] == "Hallo ihr"
@@ -171,7 +176,10 @@ BAD_FRAMES = [
     (json.dumps({"type": "send", "room": "ROOM", "body": "x"}), "client_id"),
     (json.dumps({"type": "send", "room": "ROOM", "client_id": "a"}), "invalid"),
     (json.dumps({"type": "send", "room": "ROOM", "client_id": "a", "body": "   "}), "empty"),
-    (json.dumps({"type": "send", "room": "ROOM", "client_id": "a", "body": "x" * 4001}), "too_long"),
+    (
+        json.dumps({"type": "send", "room": "ROOM", "client_id": "a", "body": "x" * 4001}),
+        "too_long",
+    ),
     (json.dumps({"type": "send", "room": "ROOM", "client_id": "a" * 65, "body": "x"}), "client_id"),
     (json.dumps({"type": "send", "room": "ROOM", "client_id": "a", "body": 5}), "invalid"),
 ]
@@ -202,7 +210,9 @@ async def test_frame_over_64_kib_closes_the_socket(cast, tokens):
     assert output == {"type": "websocket.close", "code": 1009}
 
 
-async def test_sending_too_fast_is_rate_limited_with_a_retry_hint(cast, tokens, make_room, settings):
+async def test_sending_too_fast_is_rate_limited_with_a_retry_hint(
+    cast, tokens, make_room, settings
+):
     settings.AUGENHOEHE = {**settings.AUGENHOEHE, "CHAT_MESSAGES_PER_MINUTE": 3}
     room = await sync_to_async(make_room)(cast.mira)
     comm, _ = await connect(tokens["mira"])
@@ -219,8 +229,9 @@ async def test_sending_too_fast_is_rate_limited_with_a_retry_hint(cast, tokens, 
 
 
 async def test_edit_delete_and_hide_reach_subscribers(cast, tokens, make_room):
-    room = await sync_to_async(make_room)(cast.mira, cast.helga, cast.moderator,
-                                          moderators=[cast.moderator])
+    room = await sync_to_async(make_room)(
+        cast.mira, cast.helga, cast.moderator, moderators=[cast.moderator]
+    )
     mira, _ = await connect(tokens["mira"])
     helga, _ = await connect(tokens["helga"])
     await subscribe(helga, room.pk)
@@ -251,8 +262,9 @@ async def test_edit_delete_and_hide_reach_subscribers(cast, tokens, make_room):
 
 
 async def test_trialog_rooms_label_each_writers_perspective(cast, tokens, make_room):
-    room = await sync_to_async(make_room)(cast.mira, cast.helga, cast.professional,
-                                          label_perspectives=True)
+    room = await sync_to_async(make_room)(
+        cast.mira, cast.helga, cast.professional, label_perspectives=True
+    )
     reader, _ = await connect(tokens["mira"])
     await subscribe(reader, room.pk)
     for name in ("mira", "helga", "professional"):

@@ -32,9 +32,11 @@ def test_newest_page_then_older_pages_cover_everything_once(cast, room_with_120)
 
 
 def test_after_pages_forward(cast, room_with_120):
-    page = cast.api("mira").get(
-        f"rooms/{room_with_120.pk}/messages", {"after": 100, "limit": 10}
-    ).json()
+    page = (
+        cast.api("mira")
+        .get(f"rooms/{room_with_120.pk}/messages", {"after": 100, "limit": 10})
+        .json()
+    )
     assert [m["seq"] for m in page["messages"]] == list(range(101, 111))
     assert page["has_more"] is True
 
@@ -52,8 +54,9 @@ def test_history_needs_authentication(anon_api, room_with_120):
     assert "detail" in response.json()
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 500}, {"before": 0}, {"after": -1},
-                                    {"limit": "viele"}])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 500}, {"before": 0}, {"after": -1}, {"limit": "viele"}]
+)
 def test_bad_paging_parameters_are_422(cast, room_with_120, params):
     response = cast.api("mira").get(f"rooms/{room_with_120.pk}/messages", params)
     assert response.status_code == 422
@@ -76,9 +79,12 @@ def test_send_errors_over_the_api(cast, make_room):
     assert api.post(f"rooms/{room.pk}/messages", {"body": "", "client_id": "k"}).status_code == 422
     assert api.post(f"rooms/{room.pk}/messages", {"body": "x"}).status_code == 422
     assert api.post(f"rooms/{room.pk}/messages", "{kaputt").status_code == 400
-    assert cast.api("helga").post(
-        f"rooms/{room.pk}/messages", {"body": "x", "client_id": "k"}
-    ).status_code == 404
+    assert (
+        cast.api("helga")
+        .post(f"rooms/{room.pk}/messages", {"body": "x", "client_id": "k"})
+        .status_code
+        == 404
+    )
 
 
 def test_edit_and_delete_own_message_over_the_api(cast, make_room):
@@ -86,8 +92,8 @@ def test_edit_and_delete_own_message_over_the_api(cast, make_room):
     actions.send_message(cast.mira, room.pk, body="Tippfeler", client_id="k")
     edited = cast.api("mira").patch(f"rooms/{room.pk}/messages/1", {"body": "Tippfehler"})
     assert edited.status_code == 200 and edited.json()["edited"]
-    assert cast.api("helga").patch(
-        f"rooms/{room.pk}/messages/1", {"body": "fremd"}
-    ).status_code == 403
+    assert (
+        cast.api("helga").patch(f"rooms/{room.pk}/messages/1", {"body": "fremd"}).status_code == 403
+    )
     deleted = cast.api("mira").delete(f"rooms/{room.pk}/messages/1")
     assert deleted.status_code == 200 and deleted.json()["deleted"] is True

@@ -2,12 +2,20 @@
 
 pytest-django imports the settings before any ``conftest.py`` runs, and the settings refuse
 to start with DEBUG off and no SECRET_KEY; so the local defaults must be set here, first.
+The translation catalogues are compiled here too: the .mo files are build output, and a
+test that reads German text must not depend on ``make messages`` having run before.
 """
 
 from __future__ import annotations
 
 import os
+import runpy
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("FAST_PASSWORD_HASHER", "true")
 os.environ.setdefault("PLAIN_STATIC_STORAGE", "true")
+
+_SCRIPT = Path(__file__).resolve().parents[4] / "scripts" / "compile_messages.py"
+if _SCRIPT.exists():  # a source checkout; an installed package ships compiled catalogues
+    runpy.run_path(str(_SCRIPT))["compile_catalogues"]()
