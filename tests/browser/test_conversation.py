@@ -1,0 +1,191 @@
+"""A seeker asks, waits, a peer accepts, they chat live, and the seeker ends — in Chromium.
+
+Django's live_server speaks only WSGI, so this starts uvicorn (``augenhoehe.asgi``) in a
+subprocess on a free port against a temporary SQLite file. Every page is checked with
+axe-core (WCAG 2.1 A and AA); the ``browser`` fixture (tests/browser/conftest.py) skips
+without /usr/bin/chromium and fails instead when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "ein-sicheres-passwort-42"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BIN = Path(sys.executable).parent
+SETUP = f"""
+from augenhoehe.accounts.actions import grant_role, register_user
+from augenhoehe.conversations import actions
+register_user(pseudonym="Jonas", password="{PASSWORD}", perspective="affected")
+sam = register_user(pseudonym="Sam", password="{PASSWORD}", perspective="affected")
+grant_role(sam, "peer")
+actions.save_peer_profile(sam, topics=["anxiety", "depression"], languages=["de"])
+actions.set_availability(sam, available=True)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def uvicorn_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("conversation")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        SQLITE_PATH=str(home / "db.sqlite3"),
+        AUGENHOEHE_HOME=str(home),
+        DEBUG="true",
+        FAST_PASSWORD_HASHER="true",
+        PLAIN_STATIC_STORAGE="true",
+        LOG_LEVEL="warning",
+        DJANGO_SETTINGS_MODULE="augenhoehe.settings",
+    )
+    manage = [sys.executable, "-m", "augenhoehe"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=home)
+    subprocess.run(
+        [*manage, "shell", "-c", SETUP], env=env, check=True, cwd=home, stdout=subprocess.DEVNULL
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "augenhoehe.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(
+                    "uvicorn did not start: "
+                    + server.stderr.read().decode(errors="replace")[-2000:]
+                )
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def check_accessibility(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("load")
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    if results.violations_count:
+        pytest.fail(
+            f"axe found accessibility problems on {page.url}:\n" + results.generate_report(),
+            pytrace=False,
+        )
+
+
+def open_as(browser, base: str, pseudonym: str, **options):
+    context = browser.new_context(locale="de-DE", base_url=base, **options)
+    page = context.new_page()
+    page.goto("/konto/anmelden/")
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
+    return context, page
+
+
+def send(page, text: str) -> None:
+    page.get_by_label("Deine Nachricht").fill(text)
+    page.get_by_role("button", name="Senden").click()
+
+
+def messages_with(page, text: str):
+    return page.locator(".chat-log li.msg[data-seq]", has_text=text)
+
+
+def test_ask_wait_accept_chat_and_end(browser, uvicorn_server):
+    from playwright.sync_api import expect
+
+    jonas_context, jonas = open_as(
+        browser, uvicorn_server, "Jonas", viewport={"width": 360, "height": 740}, has_touch=True
+    )
+    sam_context, sam = open_as(browser, uvicorn_server, "Sam")
+    try:
+        # Jonas asks: one topic and a few words, nothing else needed.
+        jonas.goto("/gespraeche/")
+        check_accessibility(jonas)
+        jonas.get_by_label("Angst").check()
+        jonas.get_by_label("Ein paar Worte (freiwillig)").fill("Prüfungsangst, seit Wochen.")
+        jonas.get_by_role("button", name="Um ein Gespräch bitten").click()
+        jonas.wait_for_url(re.compile(r"/gespraeche/anfrage/\d+/$"))
+        expect(jonas.locator("[data-position]")).to_have_text("1")
+        expect(jonas.locator("[data-estimate]")).to_have_text("etwa 2 Minuten")
+        check_accessibility(jonas)
+        assert jonas.evaluate("document.documentElement.scrollWidth") <= 360
+
+        # Sam sees why it fits, without Jonas's words (not shared before accepting).
+        sam.goto("/gespraeche/warteraum/")
+        check_accessibility(sam)
+        expect(sam.locator(".queue li")).to_contain_text("gleiches Thema: Angst")
+        expect(sam.locator(".queue li")).not_to_contain_text("Prüfungsangst")
+        sam.locator("[data-accept]").first.click()
+        sam.wait_for_url(re.compile(r"/gespraeche/\d+/$"))
+        expect(sam.locator("main")).to_contain_text("Prüfungsangst, seit Wochen.")
+
+        # Jonas's waiting page switches to the conversation by itself.
+        jonas.wait_for_url(re.compile(r"/gespraeche/\d+/$"), timeout=15_000)
+        chat_j, chat_s = jonas.locator("[data-chat]"), sam.locator("[data-chat]")
+        expect(chat_j).to_have_attribute("data-state", "connected")
+        expect(chat_s).to_have_attribute("data-state", "connected")
+        check_accessibility(jonas)
+        check_accessibility(sam)
+
+        send(sam, "Hallo Jonas, ich bin Sam. Ich kenne das.")
+        expect(messages_with(jonas, "ich bin Sam")).to_have_count(1)
+        send(jonas, "Danke, dass du da bist.")
+        expect(messages_with(sam, "Danke, dass du da bist.")).to_have_count(1)
+
+        # Jonas ends; both pages show the end, Jonas can give feedback.
+        jonas.get_by_role("button", name="Gespräch beenden").click()
+        expect(jonas.locator("main")).to_contain_text("Dieses Gespräch ist beendet.")
+        expect(sam.locator("main")).to_contain_text("Dieses Gespräch ist beendet.", timeout=15_000)
+        check_accessibility(jonas)
+        jonas.get_by_label("4").check()
+        jonas.get_by_role("button", name="Rückmeldung senden").click()
+        expect(jonas.locator("main")).to_contain_text("Danke für deine Rückmeldung.")
+        jonas.get_by_role("button", name="Jetzt alles löschen").click()
+        expect(jonas.locator("main")).to_contain_text("Das Gespräch ist gelöscht.")
+        check_accessibility(jonas)
+    finally:
+        jonas_context.close()
+        sam_context.close()
