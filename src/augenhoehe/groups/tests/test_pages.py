@@ -1,0 +1,214 @@
+"""The group pages through the test client, without JavaScript."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from augenhoehe.chat.models import Message
+from augenhoehe.core.lib.export import collect_exports
+from augenhoehe.groups import actions
+from augenhoehe.groups.models import Group, Membership, ModerationRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_list_is_public_and_filters(client, cast):
+    actions.create_group(name="Angst & Panik", topic="anxiety")
+    actions.create_group(name="Allein unterwegs", topic="loneliness", audience="young")
+    page = client.get("/gruppen/")
+    assert page.status_code == 200
+    assert (
+        "Angst &amp; Panik" in page.content.decode() and "Allein unterwegs" in page.content.decode()
+    )
+    filtered = client.get("/gruppen/", {"topic": "anxiety"}).content.decode()
+    assert "Angst &amp; Panik" in filtered and "Allein unterwegs" not in filtered
+    searched = client.get("/gruppen/", {"q": "allein"}).content.decode()
+    assert "Allein unterwegs" in searched and "Panik" not in searched
+
+
+def test_list_htmx_returns_the_results_partial(client, cast):
+    actions.create_group(name="Angst & Panik", topic="anxiety")
+    response = client.get("/gruppen/", {"topic": "anxiety"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content and b"Angst &amp; Panik" in response.content
+
+
+def test_list_shows_unread_for_members(cast, group):
+    actions.join_group(cast.outsider, group.pk, accept_rules=True)
+    cast.api("helga").post(f"rooms/{group.room_id}/messages", {"body": "Hallo", "client_id": "1"})
+    assert "unread" in client_for(cast.mira).get("/gruppen/").content.decode()
+
+
+def test_german_page(cast, group):
+    page = client_for(cast.outsider).get(group.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "Gruppenregeln" in text and "Ich habe die Gruppenregeln gelesen" in text
+
+
+def test_public_page_hides_members_and_chat(client, cast, group):
+    cast.api("mira").post(f"rooms/{group.room_id}/messages", {"body": "Privat!", "client_id": "1"})
+    for viewer in (client, client_for(cast.outsider)):
+        text = viewer.get(group.get_absolute_url()).content.decode()
+        assert "Abendrunde" in text and "Respekt." in text
+        assert "Privat!" not in text and "Helga" not in text and 'id="chat"' not in text
+
+
+def test_join_requires_the_rules_checkbox(cast, group):
+    client = client_for(cast.outsider)
+    response = client.post(f"/gruppen/{group.slug}/beitreten/")
+    assert response.status_code == 422 and b'aria-invalid="true"' in response.content
+    assert not Membership.objects.filter(user=cast.outsider).exists()
+    response = client.post(f"/gruppen/{group.slug}/beitreten/", {"accept_rules": "on"})
+    assert response.status_code == 302
+    assert 'id="chat"' in client.get(group.get_absolute_url()).content.decode()
+
+
+def test_join_needs_login(client, cast, group):
+    response = client.post(f"/gruppen/{group.slug}/beitreten/", {"accept_rules": "on"})
+    assert response.status_code == 302 and "/konto/anmelden/" in response["Location"]
+
+
+def test_member_page_shows_members_chat_and_leave(cast, group):
+    cast.api("mira").post(
+        f"rooms/{group.room_id}/messages",
+        {"body": "Siehe https://example.org/hilfe. <b>x</b>", "client_id": "1"},
+    )
+    text = client_for(cast.helga).get(group.get_absolute_url()).content.decode()
+    assert 'role="log"' in text and "Krause" in text and "Sam" in text
+    assert (
+        '<a href="https://example.org/hilfe" rel="noopener noreferrer nofollow">'
+        "https://example.org/hilfe</a>."
+    ) in text
+    assert "&lt;b&gt;x&lt;/b&gt;" in text and "<b>x</b>" not in text
+    assert "/static/chat/chat.js" in text
+
+
+def test_trialog_labels_on_the_page(cast, trialog):
+    for name in ("mira", "helga", "professional"):
+        cast.api(name).post(f"rooms/{trialog.room_id}/messages", {"body": "Hi", "client_id": name})
+    text = client_for(cast.mira).get(trialog.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    labels = re.findall(r'class="msg-perspective[^"]*">([^<]+)<', text.content.decode())
+    assert labels == ["Betroffene:r", "Angehörige:r", "Fachkraft"]
+
+
+def test_nojs_post_and_double_submit_store_one_message(cast, group):
+    client = client_for(cast.mira)
+    page = client.get(group.get_absolute_url()).content.decode()
+    client_id = re.search(r'name="client_id" value="([^"]+)"', page).group(1)
+    form = {"body": "Ohne JavaScript", "client_id": client_id}
+    first = client.post(f"/gruppen/{group.slug}/nachricht/", form)
+    second = client.post(f"/gruppen/{group.slug}/nachricht/", form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"].endswith("#chat")
+    assert Message.objects.filter(room=group.room, body="Ohne JavaScript").count() == 1
+    assert "Ohne JavaScript" in client.get(group.get_absolute_url()).content.decode()
+
+
+def test_nojs_post_empty_shows_error(cast, group):
+    response = client_for(cast.mira).post(
+        f"/gruppen/{group.slug}/nachricht/", {"body": "   ", "client_id": "x1"}
+    )
+    assert response.status_code == 422 and b'id="id_body_error"' in response.content
+    assert not Message.objects.exists()
+
+
+def test_nojs_post_by_outsider_stores_nothing(cast, group):
+    client_for(cast.outsider).post(
+        f"/gruppen/{group.slug}/nachricht/", {"body": "Hallo", "client_id": "x1"}
+    )
+    assert not Message.objects.exists()
+
+
+def test_nojs_delete_own_and_hide_as_facilitator(cast, group):
+    for i in (1, 2):
+        cast.api("mira").post(
+            f"rooms/{group.room_id}/messages", {"body": f"m{i}", "client_id": str(i)}
+        )
+    client_for(cast.mira).post(f"/gruppen/{group.slug}/nachricht/1/loeschen/")
+    client_for(cast.helga).post(f"/gruppen/{group.slug}/nachricht/2/ausblenden/")
+    assert Message.objects.get(seq=2).hidden_at is None  # helga is no facilitator
+    client_for(cast.peer).post(f"/gruppen/{group.slug}/nachricht/2/ausblenden/")
+    first, second = Message.objects.order_by("seq")
+    assert first.deleted_at is not None and second.hidden_by == cast.peer
+    text = client_for(cast.helga).get(group.get_absolute_url()).content.decode()
+    assert "m1" not in text and "m2" not in text
+
+
+def test_facilitator_tools_on_the_page(cast):
+    closed = actions.create_group(
+        name="Bipolar", topic="bipolar", join_policy="closed", created_by=cast.peer
+    )
+    actions.join_group(cast.mira, closed.pk, accept_rules=True)
+    peer = client_for(cast.peer)
+    assert "Mira" in peer.get(closed.get_absolute_url()).content.decode()
+    peer.post(f"/gruppen/{closed.slug}/mitglieder/{cast.mira.pk}/aufnehmen/")
+    assert Membership.objects.get(user=cast.mira).is_active
+    peer.post(f"/gruppen/{closed.slug}/regeln-anheften/", {"pinned": "1"})
+    assert Group.objects.get(pk=closed.pk).rules_pinned
+    peer.post(f"/gruppen/{closed.slug}/mitglieder/{cast.mira.pk}/entfernen/", {"reason": "Test"})
+    assert Membership.objects.get(user=cast.mira).status == "removed"
+    assert ModerationRecord.objects.count() == 3
+
+
+@pytest.mark.parametrize("who", ["mira", "outsider"])
+def test_who_cannot_use_facilitator_pages(cast, group, who):
+    client = client_for(cast[who])
+    expected = 404 if who == "outsider" else 403
+    assert (
+        client.post(f"/gruppen/{group.slug}/regeln-anheften/", {"pinned": "1"}).status_code
+        == expected
+    )
+    assert (
+        client.post(f"/gruppen/{group.slug}/mitglieder/{cast.helga.pk}/entfernen/").status_code
+        == expected
+    )
+    assert not ModerationRecord.objects.exists()
+
+
+def test_facilitator_tools_not_shown_to_members(cast, group):
+    text = client_for(cast.mira).get(group.get_absolute_url()).content.decode()
+    assert "/entfernen/" not in text and "/regeln-anheften/" not in text
+
+
+def test_leave_via_page(cast, group):
+    client = client_for(cast.mira)
+    assert client.post(f"/gruppen/{group.slug}/verlassen/").status_code == 302
+    assert not Membership.objects.filter(user=cast.mira).exists()
+
+
+def test_demo_is_idempotent(db):
+    call_command("demo", stdout=io.StringIO())
+    counts = (
+        Group.objects.count(),
+        Membership.objects.count(),
+        Message.objects.count(),
+        ModerationRecord.objects.count(),
+    )
+    call_command("demo", stdout=io.StringIO())
+    assert counts == (
+        Group.objects.count(),
+        Membership.objects.count(),
+        Message.objects.count(),
+        ModerationRecord.objects.count(),
+    )
+    assert counts[0] >= 6 and counts[2] > 0
+    trialog = Group.objects.get(name="Psychose-Erfahrung (Trialog)")
+    assert trialog.room.label_perspectives
+    assert set(
+        trialog.memberships.filter(is_facilitator=True).values_list("user__pseudonym", flat=True)
+    ) == {"Sam"}
+
+
+def test_export_lists_memberships(cast, group):
+    [entry] = collect_exports(cast.mira)["group_memberships"]
+    assert entry["group"] == "Abendrunde" and entry["status"] == "active"

@@ -1,0 +1,199 @@
+"""Two people chat in one self-help group, live, in a real Chromium, over real WebSockets.
+
+Django's live_server speaks only WSGI, so this starts ``augenhoehe serve`` (uvicorn, ASGI)
+in a subprocess against a temporary SQLite file. Every page is checked with axe-core.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "ein-sicheres-passwort-42"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BIN = Path(sys.executable).parent
+SETUP = f"""
+from augenhoehe.accounts.actions import register_user
+from augenhoehe.groups import actions
+anna = register_user(pseudonym="Anna", password="{PASSWORD}", perspective="affected")
+ben = register_user(pseudonym="Ben", password="{PASSWORD}", perspective="relative")
+group = actions.create_group(name="Abendrunde", topic="depression", rules="Respekt.",
+                             description="Austausch am Abend")
+actions.create_group(name="Angst & Panik", topic="anxiety", join_policy="closed")
+actions.join_group(anna, group.pk, accept_rules=True)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def asgi_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("asgi")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        SQLITE_PATH=str(home / "db.sqlite3"),
+        AUGENHOEHE_HOME=str(home),
+        DEBUG="true",
+        FAST_PASSWORD_HASHER="true",
+        PLAIN_STATIC_STORAGE="true",
+        LOG_LEVEL="warning",
+    )
+    command = str(BIN / "augenhoehe")
+    if not Path(command).exists():
+        command = shutil.which("augenhoehe") or command
+    subprocess.run([command, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=home)
+    subprocess.run(
+        [command, "shell", "-c", SETUP], env=env, check=True, cwd=home, stdout=subprocess.DEVNULL
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(
+                    "the ASGI server did not start: "
+                    + server.stderr.read().decode(errors="replace")[-2000:]
+                )
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def check_accessibility(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("load")
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    if results.violations_count:
+        pytest.fail(
+            f"axe found accessibility problems on {page.url}:\n" + results.generate_report(),
+            pytrace=False,
+        )
+
+
+def open_as(browser, base: str, pseudonym: str, **options):
+    context = browser.new_context(locale="de-DE", base_url=base, **options)
+    page = context.new_page()
+    page.goto("/konto/anmelden/")
+    page.get_by_label("Pseudonym").fill(pseudonym)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
+    return context, page
+
+
+def messages_with(page, text: str):
+    return page.locator(".chat-log li.msg[data-seq]", has_text=text)
+
+
+def send(page, text: str) -> None:
+    page.get_by_label("Deine Nachricht").fill(text)
+    page.get_by_role("button", name="Senden").click()
+
+
+def test_two_people_chat_live_and_across_a_lost_connection(browser, asgi_server):
+    from playwright.sync_api import expect
+
+    anna_context, anna = open_as(browser, asgi_server, "Anna")
+    ben_context, ben = open_as(
+        browser, asgi_server, "Ben", viewport={"width": 360, "height": 740}, has_touch=True
+    )
+    try:
+        anna.goto("/gruppen/")
+        expect(anna.get_by_role("link", name="Abendrunde")).to_be_visible()
+        check_accessibility(anna)
+        anna.get_by_label("Thema").select_option("anxiety")
+        expect(anna.get_by_role("link", name="Abendrunde")).to_have_count(0)
+        expect(anna.get_by_role("link", name="Angst & Panik")).to_be_visible()
+
+        ben.goto("/gruppen/abendrunde/")
+        check_accessibility(ben)
+        ben.get_by_role("button", name="Gruppe beitreten").click()
+        expect(ben.locator(".error")).to_be_visible()  # the rules must be accepted first
+        ben.get_by_label("Ich habe die Gruppenregeln gelesen und stimme ihnen zu.").check()
+        ben.get_by_role("button", name="Gruppe beitreten").click()
+        chat_b = ben.locator("[data-chat]")
+        expect(chat_b).to_have_attribute("data-state", "connected")
+        check_accessibility(ben)
+
+        anna.goto("/gruppen/abendrunde/")
+        chat_a = anna.locator("[data-chat]")
+        expect(chat_a).to_have_attribute("data-state", "connected")
+        check_accessibility(anna)
+
+        send(anna, "Hallo Ben, schön dass du da bist! https://example.org/info")
+        expect(messages_with(ben, "Hallo Ben")).to_have_count(1)
+        link = messages_with(ben, "Hallo Ben").get_by_role("link")
+        expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+        expect(ben.locator("[data-chat-announce]")).to_have_text("Neue Nachricht von Anna")
+        send(ben, "Danke, Anna <b>!</b>")
+        expect(messages_with(anna, "Danke, Anna <b>!</b>")).to_have_count(1)
+        check_accessibility(anna)  # the messages the script built, with their buttons
+
+        # Ben loses the connection: the page says so, and his message waits.
+        ben_context.set_offline(True)
+        expect(ben.locator("[data-chat-status]")).to_contain_text(
+            "Verbindung wird wiederhergestellt"
+        )
+        send(anna, "Während du weg warst")
+        expect(messages_with(anna, "Während du weg warst")).to_have_count(1)
+        send(ben, "Offline geschrieben")
+        expect(ben.locator(".chat-log li.pending", has_text="Offline geschrieben")).to_have_count(1)
+        ben.wait_for_timeout(300)
+        expect(messages_with(ben, "Während du weg warst")).to_have_count(0)
+
+        ben_context.set_offline(False)
+        expect(chat_b).to_have_attribute("data-state", "connected", timeout=15_000)
+        expect(messages_with(ben, "Während du weg warst")).to_have_count(1)
+        expect(messages_with(anna, "Offline geschrieben")).to_have_count(1)
+        expect(messages_with(ben, "Offline geschrieben")).to_have_count(1)
+        expect(ben.locator(".chat-log li.pending")).to_have_count(0)
+        ben.wait_for_timeout(500)
+        expect(messages_with(ben, "Während du weg warst")).to_have_count(1)
+        expect(messages_with(anna, "Offline geschrieben")).to_have_count(1)
+
+        # The server stored each message once: a fresh page shows the same.
+        ben.reload()
+        for text in ("Hallo Ben", "Danke, Anna", "Während du weg warst", "Offline geschrieben"):
+            expect(messages_with(ben, text)).to_have_count(1)
+        seqs = ben.locator(".chat-log li.msg[data-seq]").evaluate_all(
+            "nodes => nodes.map(n => Number(n.dataset.seq))"
+        )
+        assert seqs == [1, 2, 3, 4]
+        assert ben.evaluate("document.documentElement.scrollWidth") <= 360
+        check_accessibility(ben)
+    finally:
+        anna_context.close()
+        ben_context.close()
