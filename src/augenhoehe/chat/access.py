@@ -22,6 +22,8 @@ class RoomPolicy:
     is_participant: Callable[[object, Room], bool]
     # may this person hide others' messages (facilitators, moderators)?
     can_moderate: Callable[[object, Room], bool] = lambda user, room: False
+    # called inside the transaction when a moderator hides a message (the owner's record)
+    on_hidden: Callable[[object, Room, object], None] | None = None
 
 
 _POLICIES: dict[str, RoomPolicy] = {}
@@ -44,6 +46,12 @@ def access_room(user, room_id) -> Room:
     if not policy.is_participant(user, room):
         raise RoomNotFound
     return room
+
+
+def record_hidden(user, room: Room, message) -> None:
+    policy = _POLICIES.get(room.kind)
+    if policy is not None and policy.on_hidden is not None:
+        policy.on_hidden(user, room, message)
 
 
 def can_moderate_room(user, room: Room) -> bool:

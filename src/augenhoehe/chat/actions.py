@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from augenhoehe.chat import events
-from augenhoehe.chat.access import RoomNotFound, access_room, can_moderate_room
+from augenhoehe.chat.access import RoomNotFound, access_room, can_moderate_room, record_hidden
 from augenhoehe.chat.models import MAX_BODY, Message, ReadMarker, Room
 from augenhoehe.core.lib.realtime import notify_user_on_commit, publish_sync, room_topic, user_topic
 
@@ -172,6 +172,7 @@ def hide_message(user, room_id: int, *, seq: Any) -> Message:
             message.hidden_at = timezone.now()
             message.hidden_by = user
             message.save(update_fields=["hidden_at", "hidden_by"])
+            record_hidden(user, room, message)  # e.g. the group's moderation log
             _publish_change("message_hidden", room, message)
     return message
 

@@ -262,15 +262,17 @@ def pin_rules(facilitator, group_id, *, pinned: bool = True) -> Group:
 
 
 def hide_message(facilitator, group_id, *, seq):
-    """Hide a message in the group chat (through the chat action) and record it."""
+    """Hide a message in the group chat. The chat action calls ``record_hidden`` (registered
+    as the room policy's ``on_hidden``), so a hide over the socket or the chat API is
+    recorded the same way."""
     with transaction.atomic():
         group = access_group_as_facilitator(facilitator, group_id)
-        message = chat_actions.hide_message(facilitator, group.room_id, seq=seq)
+        return chat_actions.hide_message(facilitator, group.room_id, seq=seq)
+
+
+def record_hidden(actor, room, message) -> None:
+    group = Group.objects.filter(room=room).first()
+    if group is not None:
         _record(
-            group,
-            facilitator,
-            ModerationAction.HIDE,
-            target_user=message.author,
-            target_seq=message.seq,
+            group, actor, ModerationAction.HIDE, target_user=message.author, target_seq=message.seq
         )
-    return message

@@ -12,7 +12,7 @@ class GroupsConfig(AppConfig):
         from augenhoehe.core.lib.demo import register_demo_step
         from augenhoehe.core.lib.export import register_exporter
         from augenhoehe.groups import access
-        from augenhoehe.groups.actions import GROUP_ROOM_KIND
+        from augenhoehe.groups.actions import GROUP_ROOM_KIND, record_hidden
         from augenhoehe.groups.demo import create_demo_groups
         from augenhoehe.groups.exports import export_memberships
 
@@ -21,6 +21,7 @@ class GroupsConfig(AppConfig):
             RoomPolicy(
                 is_participant=access.is_room_participant,
                 can_moderate=access.can_moderate_room,
+                on_hidden=record_hidden,
             ),
         )
         register_demo_step(20, "groups", create_demo_groups)

@@ -269,3 +269,21 @@ def test_removed_member_cannot_see_members_or_use_tools(cast, group):
     peer = cast.api("peer")
     assert peer.get(f"groups/{group.pk}/members").status_code == 404
     assert peer.post(f"groups/{group.pk}/rules/pin").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_hide_over_the_chat_api_is_recorded_in_the_moderation_log(cast):
+    """Every path to hiding a message (group tools, chat API, socket) leaves one record."""
+    from augenhoehe.chat import actions as chat_actions
+    from augenhoehe.groups import actions as group_actions
+    from augenhoehe.groups.models import ModerationRecord
+
+    group = group_actions.create_group(name="Protokoll", topic="other", rules="Respekt")
+    for person in (cast.mira, cast.peer):
+        group_actions.join_group(person, group.pk, accept_rules=True)
+    group_actions.join_group(cast.moderator, group.pk, accept_rules=True)
+    chat_actions.send_message(cast.mira, group.room_id, body="Hallo", client_id="c1")
+    response = cast.api("moderator").post(f"rooms/{group.room_id}/messages/1/hide")
+    assert response.status_code == 200
+    record = ModerationRecord.objects.get(group=group)
+    assert (record.actor_id, record.action, record.target_seq) == (cast.moderator.pk, "hide", 1)
