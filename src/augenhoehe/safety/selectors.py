@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.conf import settings
+from django.db.models import Case, Value, When
 
-from augenhoehe.safety.models import Country, CrisisResource
+from augenhoehe.core.lib.conf import site_setting
+from augenhoehe.safety.models import Alert, Country, CrisisResource
 
 HOME_COUNTRIES = ("DE", "AT", "CH")
 
@@ -18,7 +19,7 @@ def crisis_resources(*, country: str | None = None) -> list[CrisisResource]:
 
 def resources_by_country(*, first: str | None = None) -> OrderedDict[str, list[CrisisResource]]:
     """Active resources grouped by country, the person's own country first."""
-    first = (first or settings.AUGENHOEHE["DEFAULT_COUNTRY"]).upper()
+    first = (first or site_setting("DEFAULT_COUNTRY")).upper()
     grouped: OrderedDict[str, list[CrisisResource]] = OrderedDict()
     order = [first] + [c for c in Country.values if c != first]
     all_resources = crisis_resources()
@@ -27,3 +28,16 @@ def resources_by_country(*, first: str | None = None) -> OrderedDict[str, list[C
         if items:
             grouped[code] = items
     return grouped
+
+
+def alerts_for_staff(*, limit: int = 200) -> list[Alert]:
+    """The persistent alert list: open ones first, then newest first."""
+    return list(
+        Alert.objects.select_related("flag", "flag__author", "acknowledged_by")
+        .annotate(done=Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("done", "-created", "-pk")[:limit]
+    )
+
+
+def open_alert_count() -> int:
+    return Alert.objects.filter(acknowledged_at__isnull=True).count()

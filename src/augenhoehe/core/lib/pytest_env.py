@@ -15,6 +15,8 @@ from pathlib import Path
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("FAST_PASSWORD_HASHER", "true")
 os.environ.setdefault("PLAIN_STATIC_STORAGE", "true")
+# The crisis second opinion (a background model) only where a test turns it on.
+os.environ.setdefault("CRISIS_SECOND_OPINION", "false")
 
 _SCRIPT = Path(__file__).resolve().parents[4] / "scripts" / "compile_messages.py"
 if _SCRIPT.exists():  # a source checkout; an installed package ships compiled catalogues

@@ -113,6 +113,10 @@ class Concept:
     sources: list[str] = field(default_factory=list)
     # literal strings of which every match must contain at least one (None = no prefilter)
     anchors: tuple[str, ...] | None = None
+    # per-pattern anchors (None = always run): only the patterns whose own literal occurs
+    # in the text are joined into the regex that is run; compiled subsets are cached
+    part_anchors: list | None = None
+    sub_cache: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -150,6 +154,9 @@ class Modifier:
     unless_reason: str = ""
     window: int = 6
     source: str = ""
+    # context modifiers: when one of these cues ("cue@clause") stands in the clause of the
+    # risk match and the modifier's own cue does not, the modifier does not govern the match
+    keep_if: tuple[str, ...] = ()
 
 
 @dataclass
@@ -321,7 +328,7 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                 exclude_families=_as_tuple(spec.get("exclude_families")), unless=_as_tuple(spec.get("unless")),
                 unless_scope=spec.get("unless_scope", "message"), unless_effect=spec.get("unless_effect", ""),
                 unless_id=spec.get("unless_id", ""), unless_reason=spec.get("unless_reason", ""),
-                window=int(spec.get("window", 6)), source=src,
+                window=int(spec.get("window", 6)), source=src, keep_if=_as_tuple(spec.get("keep_if")),
             )
 
     # validate references and compile
@@ -340,7 +347,7 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
             if not known(n):
                 raise RuleError(f"{r.source}: rule {r.id}: unknown concept {n!r}")
     for m in modifiers.values():
-        for n in (m.cue, m.exempt, *(u.partition("@")[0] for u in m.unless)):
+        for n in (m.cue, m.exempt, *(u.partition("@")[0] for u in (*m.unless, *m.keep_if))):
             if n and not known(n):
                 raise RuleError(f"{m.source}: modifier {m.id}: unknown concept {n!r}")
     for c in concepts.values():
@@ -348,6 +355,8 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
             c.regex = None
             continue
         c.anchors = _anchors(c.patterns)
+        if len(c.patterns) > 4:
+            c.part_anchors = [_anchors([p]) for p in c.patterns]
         body = "|".join(f"(?:{p})" for p in c.patterns)
         try:
             c.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")

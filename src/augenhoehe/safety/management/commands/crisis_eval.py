@@ -1,6 +1,6 @@
 """``crisis_eval`` – evaluate the crisis detector on a labelled JSONL file.
 
-    augenhoehe crisis-eval FILE.jsonl [--json] [--show-errors] [--fail-under]
+    augenhoehe crisis-eval FILE.jsonl [--json] [--show-errors] [--fail-under] [--second-opinion]
 
 Each line: ``{"text": ..., "lang": "de"|"en", "level": "none"|"concern"|"high"}``
 (other keys ignored, blank lines skipped). Needs no database.
@@ -25,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
         parser.add_argument("--show-errors", action="store_true", help="list misclassified items")
         parser.add_argument(
+            "--second-opinion", action="store_true",
+            help="rules plus the embedding model's second opinion (it may only raise a level)",
+        )
+        parser.add_argument(
             "--fail-under", action="store_true",
             help="exit non-zero unless all goals are met (high flagged >= .97, high as high >= .90, "
                  "high+concern flagged >= .85, FP on none <= .10, none as high <= .03)",
@@ -46,7 +50,10 @@ class Command(BaseCommand):
         if not records:
             raise CommandError(f"{path}: no records")
         try:
-            result = evaluate(records)
+            if options["second_opinion"]:
+                result = _evaluate_combined(records)
+            else:
+                result = evaluate(records)
         except RuleError as exc:
             raise CommandError(f"rule files: {exc}") from None
         if options["json"]:
@@ -59,3 +66,14 @@ class Command(BaseCommand):
         if options["fail_under"] and result["goals_failed"]:
             failed = "; ".join(f"{k}: {', '.join(v)}" for k, v in result["goals_failed"].items())
             raise CommandError(f"goals not met: {failed}")
+
+
+def _evaluate_combined(records: list[dict]) -> dict:
+    from augenhoehe.safety.second_opinion.evaluation import evaluate_with
+    from augenhoehe.safety.second_opinion.model import ModelUnavailable, get_classifier, get_embedder
+
+    try:
+        get_classifier(), get_embedder()
+    except ModelUnavailable as exc:
+        raise CommandError(f"second opinion unavailable: {exc}") from None
+    return evaluate_with(records)
