@@ -8,14 +8,14 @@ from augenhoehe.accounts.api import router as accounts_router
 from augenhoehe.accounts.auth import api_auth
 from augenhoehe.chat.api import router as chat_router
 from augenhoehe.conversations.api import router as conversations_router
-from augenhoehe.groups.api import router as groups_router
 from augenhoehe.core.lib.http import install_error_handlers
+from augenhoehe.groups.api import router as groups_router
 from augenhoehe.safety.api import router as safety_router
 
 api = NinjaAPI(
     title="Augenhöhe API",
     version="1",
-    description="Peer support platform API. Errors: {\"detail\": ..., \"errors\"?: {...}}.",
+    description='Peer support platform API. Errors: {"detail": ..., "errors"?: {...}}.',
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url=None,  # the interactive docs would load a CDN; the schema is enough
