@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import json
 import os
+import secrets
 import queue
 import shutil
 import signal
@@ -432,7 +433,13 @@ def augenhoehe_env(extra: dict) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         {
-            "DEBUG": "true",
+            # Production settings (DEBUG off: no SQL debug cursor), but plain HTTP on
+            # loopback, so no TLS redirect and no collectstatic.
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "SECURE_SSL_REDIRECT": "false",
+            "BEHIND_TLS_PROXY": "false",
+            "PLAIN_STATIC_STORAGE": "true",
             "FAST_PASSWORD_HASHER": "true",
             "CHAT_MESSAGES_PER_MINUTE": "1000000",
             "LOG_LEVEL": "warning",

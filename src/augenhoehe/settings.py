@@ -139,7 +139,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "augenhoehe.core.lib.layers.EmbeddedChannelLayer",
             "CONFIG": {"capacity": 10_000, "expiry": 60, "group_expiry": 10**9},
         }
     }

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from augenhoehe.chat import actions, events, selectors
 from augenhoehe.chat.access import RoomNotFound, access_room
+from augenhoehe.chat.batching import get_batcher
 from augenhoehe.chat.ratelimit import retry_hint, send_limiter
 from augenhoehe.core.lib.realtime import get_hub
 
@@ -35,14 +38,30 @@ CLOSE_TOO_BIG = 1009
 CLOSE_TOO_SLOW = 4008
 
 
+# A subscribed room's gate result is reused for sends for this long; revocations are also
+# pushed to the socket at once ("unsubscribed": access_revoked).
+GATE_TTL_SECONDS = 15.0
+
+
 @dataclass
 class RoomState:
     last_sent: int
+    room: Any = None
+    gated_at: float = 0.0
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
     # No layer channel per socket: the process hub holds one per topic (see realtime.py).
     channel_layer_alias = "__hub_only__"
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels closes stale database connections before every frame, a trip to the
+        # database thread per frame; database_sync_to_async already does it around each
+        # call, so it is skipped here.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -167,9 +186,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 retry_after=retry_hint(wait),
             )
             return
-        result = await database_sync_to_async(actions.send_message)(
-            self.user, room_id, body=data.get("body"), client_id=client_id
+        state = self.rooms.get(room_id)
+        gated = None
+        if state is not None and time.monotonic() - state.gated_at < GATE_TTL_SECONDS:
+            gated = state.room
+        result = await get_batcher().submit(
+            actions.SendRequest(self.user, room_id, data.get("body"), client_id, gated)
         )
+        if state is not None and gated is None:
+            state.room, state.gated_at = result.room, time.monotonic()
         self._queue_raw(
             {
                 "type": "ack",
@@ -287,6 +312,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.rooms[room_id] = state
         elif after is not None and after < state.last_sent:
             state.last_sent = after  # an explicit re-subscribe asks for a replay
+        state.room, state.gated_at = room, time.monotonic()
         start = state.last_sent
         await self.send(
             text_data=events.encode(

@@ -111,3 +111,34 @@ def test_my_messages_are_in_my_data_export(cast, make_room):
     actions.send_message(cast.mira, room.pk, body="meins", client_id="c1")
     exported = export_data(cast.mira)
     assert [m["body"] for m in exported["chat_messages"]] == ["meins"]
+
+
+def test_a_batch_stores_each_message_once_and_isolates_failures(cast, make_room, published):
+    """The socket's group commit: one bad message or a retry does not affect the others."""
+    from augenhoehe.chat.actions import SendRequest, send_messages
+
+    room = make_room(cast.mira, cast.helga)
+    other = make_room(cast.helga)  # Mira is not a member here
+    actions.send_message(cast.mira, room.pk, body="schon da", client_id="old")
+    outcomes = send_messages(
+        [
+            SendRequest(cast.mira, room.pk, "eins", "a"),
+            SendRequest(cast.mira, room.pk, "", "b"),  # empty
+            SendRequest(cast.mira, other.pk, "fremd", "c"),  # forbidden
+            SendRequest(cast.mira, room.pk, "schon da", "old"),  # a retry
+            SendRequest(cast.helga, room.pk, "zwei", "a"),
+        ]
+    )
+    assert outcomes[0].message.seq == 2 and outcomes[0].created
+    assert isinstance(outcomes[1], ValidationError)
+    assert isinstance(outcomes[2], RoomNotFound)
+    assert outcomes[3].message.seq == 1 and not outcomes[3].created
+    assert outcomes[4].message.seq == 3 and outcomes[4].created
+    assert list(
+        Message.objects.filter(room=room).order_by("seq").values_list("body", flat=True)
+    ) == [
+        "schon da",
+        "eins",
+        "zwei",
+    ]
+    assert [payload["seq"] for _, payload in published] == [1, 2, 3]  # after commit, in order

@@ -116,11 +116,16 @@ class Hub:
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+# The event loop of this server process, so that worker threads can hand a publish to it
+# without waiting for it (the database thread is the bottleneck of the send path).
+_server_loop: asyncio.AbstractEventLoop | None = None
 
 
 def get_hub() -> Hub:
     """The hub of the running event loop (one per process in production)."""
+    global _server_loop
     loop = asyncio.get_running_loop()
+    _server_loop = loop
     hub = _hubs.get(loop)
     if hub is None:
         hub = Hub(get_channel_layer())
@@ -142,9 +147,32 @@ def notify_user_on_commit(user_id: int, text: str) -> None:
     transaction.on_commit(lambda: publish_sync(user_topic(user_id), {"kind": "raw", "text": text}))
 
 
+def _log_failure(future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error(
+            "publish failed; clients will catch up from the database", exc_info=future.exception()
+        )
+
+
 def publish_sync(topic: str, payload: dict[str, Any]) -> None:
     """Publish from synchronous code (actions, after commit). Never raises: the layer only
-    wakes clients, and the database already holds the truth."""
+    wakes clients, and the database already holds the truth.
+
+    From a worker thread of a running server the publish is handed to the event loop and
+    not waited for. Publishes are scheduled in commit order; should the layer still deliver
+    two out of order, a socket's outbox fills the gap from the database and drops the late
+    duplicate (chat/consumers.py).
+    """
+    loop = _server_loop
+    if loop is not None and loop.is_running():
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is None:
+            future = asyncio.run_coroutine_threadsafe(publish(topic, payload), loop)
+            future.add_done_callback(_log_failure)
+            return
     try:
         async_to_sync(publish)(topic, payload)
     except Exception:

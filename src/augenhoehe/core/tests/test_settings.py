@@ -121,7 +121,8 @@ def test_local_defaults_are_sqlite_in_wal_mode_and_the_in_memory_layer(tmp_path)
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["NAME"] == str(tmp_path / "var" / "augenhoehe.sqlite3")
     assert "journal_mode=WAL" in values["OPTIONS"]["init_command"]
-    assert values["LAYER"] == "channels.layers.InMemoryChannelLayer"
+    # Channels' in-memory layer, with a cheaper expiry sweep (core/lib/layers.py)
+    assert values["LAYER"] == "augenhoehe.core.lib.layers.EmbeddedChannelLayer"
     assert values["LANGUAGE_CODE"] == "de"
     assert values["SITE_NAME"] == "Augenhöhe"
 
@@ -166,3 +167,26 @@ def test_site_name_comes_from_the_environment(tmp_path):
     assert show_settings({"DEBUG": "true", "SITE_NAME": "Mitnander"}, tmp_path)["SITE_NAME"] == (
         "Mitnander"
     )
+
+
+def test_the_embedded_layer_is_channels_in_memory_layer_with_expiry_kept():
+    import asyncio
+
+    from channels.layers import InMemoryChannelLayer
+
+    from augenhoehe.core.lib.layers import EmbeddedChannelLayer
+
+    layer = EmbeddedChannelLayer(expiry=60)
+    assert isinstance(layer, InMemoryChannelLayer)
+
+    async def roundtrip():
+        await layer.group_add("room", "hub.a")
+        await layer.group_send("room", {"type": "x", "n": 1})
+        return await layer.receive("hub.a")
+
+    assert asyncio.run(roundtrip())["n"] == 1
+    layer.channels["gone"] = asyncio.Queue()
+    layer.channels["gone"].put_nowait((0, {"type": "expired"}))  # expired long ago
+    layer._last_sweep = 0.0
+    layer._clean_expired()
+    assert "gone" not in layer.channels

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             proxy_headers=proxy_headers,
             forwarded_allow_ips="*" if proxy_headers else None,
             ws_max_size=64 * 1024,
+            # Compression would encode every frame again per socket; chat frames are small.
+            ws_per_message_deflate=False,
             ws_ping_interval=20,
             ws_ping_timeout=20,
             access_log=False,  # no IP addresses in logs
