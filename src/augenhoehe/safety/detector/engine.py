@@ -39,13 +39,21 @@ _CLAUSE_EXTRA = re.compile(
 # a negation cue does not govern a risk phrase behind a subordinating conjunction
 # ("... nicht, weil ich mich ritze"); a negated subject ("keiner", "nobody") does not
 # govern a clause with its own first-person subject ("keiner merkt dass ich mich ritze")
-_NEG_BARRIER = re.compile(r"\b(?:weil|because|wenn|when|while|waehrend|obwohl|although|bis|until|seit|since|whether|sobald|once|nachdem|after|before|bevor|cause|cuz|coz)\b")
-_SUBJ_NEG = frozenset({"niemand", "niemanden", "niemandem", "keiner", "keinem", "keine", "koana", "keener", "nobody", "noone", "none", "nothing", "nix", "nichts", "no"})
+_NEG_BARRIER = re.compile(
+    r"\b(?:weil|because|wenn|when|while|waehrend|obwohl|although|bis|until|seit|since|whether"
+    r"|sobald|once|nachdem|after|before|bevor|cause|cuz|coz)\b"
+)
+_SUBJ_NEG = frozenset({
+    "niemand", "niemanden", "niemandem", "keiner", "keinem", "keine", "koana", "keener",
+    "nobody", "noone", "none", "nothing", "nix", "nichts", "no",
+})
 _FIRST_PERSON = re.compile(r"\b(?:ich|i|mich|mir|me|im|ive|id|ill)\b")
 
 # a comma before a German zu-infinitive does not open a new clause for scoping:
 # "ich hab nicht vor, mich umzubringen" keeps the negation in scope
-_ZU_INF = re.compile(r"\s*(?:um\s+|ohne\s+)?(?:[\w]+\s+){0,3}?(?:zu\s+\w+|\w+zu\w*en)(?=[\s.,!?;]|$)")
+_ZU_INF = re.compile(
+    r"\s*(?:um\s+|ohne\s+)?(?:[\w]+\s+){0,3}?(?:zu\s+\w+|\w{2,}zu\w{2,})(?=[\s.,!?;]|$)"
+)
 
 
 class _Text:
@@ -98,13 +106,17 @@ def _run(text: str, lang: str | None, rs: RuleSet):
     T = _Text(norm)
     concepts = rs.concepts
     langs = _active_langs(norm, detected)
-    active = None  # anchor prefilter checked per concept on first use (see _find)
+    active = rs.active_concepts(norm)
     hits: dict[str, list[tuple[int, int]]] = {}
-    # risk concepts are matched lazily, on first use by a rule (see ensure())
-    allowed = set(rs.risk_by_lang.get("*", ()))
-    for lg in langs:
-        allowed.update(rs.risk_by_lang.get(lg, ()))
-    computed: set[str] = set()
+    for lg in ("*", *langs):
+        for name in rs.risk_by_lang.get(lg, ()):
+            c = concepts[name]
+            pf = c.prefilter
+            if pf is not None and pf.isdisjoint(active):
+                continue
+            found = _find(c, norm, active)
+            if found:
+                hits[name] = found
     cue_cache: dict[str, list[tuple[int, int]]] = {}
 
     def get(name: str) -> list[tuple[int, int]]:
@@ -112,7 +124,6 @@ def _run(text: str, lang: str | None, rs: RuleSet):
         without language prefix covers the active languages and the neutral file."""
         c = concepts.get(name)
         if c is not None and c.kind == "risk":
-            ensure(name)
             return hits.get(name, [])
         r = cue_cache.get(name)
         if r is None:
@@ -134,92 +145,88 @@ def _run(text: str, lang: str | None, rs: RuleSet):
     suppressed: list[tuple[str, str]] = []
     negated: dict[str, list[tuple[int, int]]] = {}
 
-    # --- exempt + negation on match level (per concept, on first use) ----------------------
-    match_mods = [m for m in rs.modifiers if m.kind in ("exempt", "negation", "post_negation")]
-
-    def ensure(name: str) -> None:
-        if name in computed:
-            return
-        computed.add(name)
-        if name not in allowed:
-            return
-        c = concepts[name]
-        found = _find(c, norm, active)
-        if not found:
-            return
-        for mod in match_mods:
-            if mod.kind == "exempt":
-                ex = get(mod.cue)
-                if not ex:
+    # --- exempt + negation on match level -------------------------------------------------
+    for mod in rs.modifiers:
+        if not hits:
+            break
+        if mod.kind == "exempt":
+            ex = get(mod.cue)
+            if not ex:
+                continue
+            for name in list(hits):
+                c = concepts[name]
+                if c.kind != "risk":
                     continue
-                keep = [h for h in found if not _overlaps(h, ex)]
-                if len(keep) != len(found):
+                keep = [h for h in hits[name] if not _overlaps(h, ex)]
+                if len(keep) != len(hits[name]):
                     suppressed.append((name, mod.id))
                     applied_mods.setdefault(mod.id, mod.reason)
-                    found = keep
-                    if not found:
-                        return
-                continue
-            if not c.negatable:
-                continue
+                    if keep:
+                        hits[name] = keep
+                    else:
+                        del hits[name]
+        elif mod.kind in ("negation", "post_negation"):
             cues = get(mod.cue)
             if not cues:
                 continue
-            if mod.exempt:
+            if mod.exempt and get(mod.exempt):
                 ex = get(mod.exempt)
-                if ex:
-                    cues = [x for x in cues if not _overlaps(x, ex)]
-                    if not cues:
-                        continue
-            keep = []
-            for h in found:
-                neg = False
-                if mod.kind == "negation":
-                    hc = T.clause(h[0])
-                    for cs, ce in cues:
-                        if T.clause(cs) != hc:
-                            continue
-                        if ce <= h[0]:
-                            if norm.count(" ", ce, h[0]) <= mod.window:
-                                gap = norm[ce:h[0]]
-                                if _NEG_BARRIER.search(gap):
-                                    continue
-                                if norm[cs:ce] in _SUBJ_NEG and _FIRST_PERSON.search(gap):
-                                    continue
+                cues = [c for c in cues if not _overlaps(c, ex)]
+                if not cues:
+                    continue
+            for name in list(hits):
+                c = concepts[name]
+                if c.kind != "risk" or not c.negatable:
+                    continue
+                keep = []
+                for h in hits[name]:
+                    neg = False
+                    if mod.kind == "negation":
+                        hc = T.clause(h[0])
+                        for cs, ce in cues:
+                            if T.clause(cs) != hc:
+                                continue
+                            if ce <= h[0]:
+                                if norm.count(" ", ce, h[0]) <= mod.window:
+                                    gap = norm[ce:h[0]]
+                                    if _NEG_BARRIER.search(gap):
+                                        continue
+                                    if norm[cs:ce] in _SUBJ_NEG and _FIRST_PERSON.search(gap):
+                                        continue
+                                    neg = True
+                                    break
+                            elif c.negation_inside and cs >= h[0] and ce <= h[1]:
                                 neg = True
                                 break
-                        elif c.negation_inside and cs >= h[0] and ce <= h[1]:
-                            neg = True
-                            break
-                else:
-                    hs = T.sent(h[0])
-                    for cs, ce in cues:
-                        if cs >= h[1] and T.sent(cs) in (hs, hs + 1):
-                            neg = True
-                            break
-                if neg:
-                    negated.setdefault(name, []).append(h)
-                else:
-                    keep.append(h)
-            found = keep
-            if not found:
-                return
-        hits[name] = found
+                    else:
+                        hs = T.sent(h[0])
+                        for cs, ce in cues:
+                            if cs >= h[1] and T.sent(cs) in (hs, hs + 1):
+                                neg = True
+                                break
+                    if neg:
+                        negated.setdefault(name, []).append(h)
+                    else:
+                        keep.append(h)
+                if len(keep) != len(hits[name]):
+                    if keep:
+                        hits[name] = keep
+                    else:
+                        del hits[name]
 
     hedge_mod = next((m for m in rs.modifiers if m.kind == "ambivalence"), None)
     hedged = None
 
-    def fire(rule, with_neg: bool) -> list[tuple[int, int]] | None:
+    first_cands: list[tuple[int, int]] = []  # all matches of the first group of the last fired rule
+
+    def fire(rule, pool) -> list[tuple[int, int]] | None:
         cands = []
         for alts in rule.requires:
             lst = []
             for n in alts:
                 c = concepts.get(n)
                 if c is not None and c.kind == "risk":
-                    ensure(n)
-                    lst.extend(hits.get(n, ()))
-                    if with_neg:
-                        lst.extend(negated.get(n, ()))
+                    lst.extend(pool.get(n, ()))
                 else:
                     lst.extend(get(n))
             if not lst:
@@ -227,6 +234,7 @@ def _run(text: str, lang: str | None, rs: RuleSet):
             cands.append(lst)
         if rule.min_distinct > 1 and len(set(cands[0])) < rule.min_distinct:
             return None
+        first_cands[:] = cands[0]
         if rule.scope == "message":
             used = [lst[0] for lst in cands]
             if rule.min_distinct > 1:
@@ -251,30 +259,29 @@ def _run(text: str, lang: str | None, rs: RuleSet):
         return None
 
     results = []  # (rule, level, used_hits, mod_ids)
-    for rule in rs.rules:
-        if rule.lang != "*" and rule.lang not in langs:
+    pool_with_neg = None
+    live = hits.keys() | negated.keys()
+    cache = rs.__dict__.setdefault("_rules_by_langs", {})
+    rules = cache.get(langs)
+    if rules is None:
+        rules = cache[langs] = [(r, frozenset(r.gate)) for r in rs.rules
+                                if r.lang == "*" or r.lang in langs]
+    for rule, gate in rules:
+        if gate and gate.isdisjoint(live):
             continue
-        if rule.gate:
-            for n in rule.gate:
-                ensure(n)
-                if n in hits or n in negated:
-                    break
-            else:
-                continue
         if rule.unless and any(get(n) for n in rule.unless):
             continue
-        used = fire(rule, False)
+        used = fire(rule, hits)
         level = rule.level
         mods: list[str] = []
         if used is None:
-            for alts in rule.requires:
-                for n in alts:
-                    c = concepts.get(n)
-                    if c is not None and c.kind == "risk":
-                        ensure(n)
             if not negated:
                 continue
-            used = fire(rule, True)
+            if pool_with_neg is None:
+                pool_with_neg = {k: list(v) for k, v in hits.items()}
+                for k, v in negated.items():
+                    pool_with_neg.setdefault(k, []).extend(v)
+            used = fire(rule, pool_with_neg)
             if used is None:
                 continue
             neg_mod = next((m for m in rs.modifiers if m.kind in ("negation", "post_negation")), None)
@@ -310,12 +317,15 @@ def _run(text: str, lang: str | None, rs: RuleSet):
             if not cues:
                 continue
             if mod.keep_if:
-                # the cue must govern the risk phrase: a current-state / own-voice cue in the
-                # risk clause wins over a media / past cue that stands only in another clause
-                rcl = {T.clause(h[0]) for h in used}
-                if not any(T.clause(c[0]) in rcl for c in cues):
-                    if any(T.clause(k[0]) in rcl for n in mod.keep_if for k in get(n.partition("@")[0])):
-                        continue
+                # the cue must govern the risk phrase: a current-state / own-voice cue in a
+                # clause with a risk match wins over a media / past cue that stands only in
+                # other clauses ("früher hab ich mich geritzt, aber heute wieder")
+                cue_cl = {T.clause(c[0]) for c in cues}
+                keep_cl = {T.clause(k[0]) for n in mod.keep_if
+                           for k in get(n.partition("@")[0])}
+                if keep_cl and any(cl in keep_cl and cl not in cue_cl
+                                   for cl in {T.clause(h[0]) for h in (*used, *first_cands)}):
+                    continue
             effect, mid, reason = mod.effect, mod.id, mod.reason
             if mod.unless:
                 hit_unless = False
@@ -359,40 +369,40 @@ def _find(c, norm: str, active: set[str]) -> list[tuple[int, int]]:
     rx = c.regex
     if rx is None:
         return []
-    anchors = c.anchors
-    if anchors is not None:
-        if active is not None:
+    if c.anchors is not None:
+        if c.kind == "risk":
             if c.name not in active:
                 return []
         else:
-            for a in anchors:
+            for a in c.anchors:
                 if a in norm:
                     break
             else:
                 return []
-    pa = c.part_anchors
-    if pa is not None:
-        key = []
-        for i, anc in enumerate(pa):
-            if anc is None:
-                key.append(i)
-                continue
-            for a in anc:
-                if a in norm:
-                    key.append(i)
-                    break
-        if not key:
-            return []
-        if len(key) < len(pa):
-            k = tuple(key)
-            sub = c.sub_cache.get(k)
-            if sub is None:
-                if len(c.sub_cache) > 2048:
-                    c.sub_cache.clear()
-                body = "|".join(f"(?:{c.patterns[i]})" for i in k)
-                sub = c.sub_cache[k] = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
-            rx = sub
-    return [m.span() for m in rx.finditer(norm) if m.end() > m.start()]
+    if c.buckets is None:
+        return [m.span() for m in rx.finditer(norm) if m.end() > m.start()]
+    spans = []
+    for bname, banchors, brx in c.buckets:
+        if banchors is not None:
+            if c.kind == "risk":
+                if bname not in active:
+                    continue
+            else:
+                for a in banchors:
+                    if a in norm:
+                        break
+                else:
+                    continue
+        spans.extend(m.span() for m in brx.finditer(norm) if m.end() > m.start())
+    if len(spans) > 1:
+        # like one alternation: leftmost, longest first, no overlaps
+        spans.sort(key=lambda x: (x[0], -x[1]))
+        out = [spans[0]]
+        for sp in spans[1:]:
+            if sp[0] >= out[-1][1]:
+                out.append(sp)
+        return out
+    return spans
 
 
 def _active_langs(norm: str, primary: str) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ LEVELS = ("none", "concern", "high")
 
 BUILTIN_MACROS = {
     # word gaps: up to N words (each followed by whitespace); use as "mich {g3}umbringen"
-    **{f"g{n}": rf"(?:[\w\"-]+\s+){{0,{n}}}" for n in range(1, 9)},
+    **{f"g{n}": rf"(?:[\w\"-]+,?\s+){{0,{n}}}" for n in range(1, 9)},
 }
 try:  # Python 3.11+
     from re import _constants as _sc, _parser as _sp  # type: ignore[attr-defined]
@@ -72,7 +72,34 @@ def _necessary(items) -> set[str] | None:
         cands.append({cur})
     if not cands:
         return None
-    return max(cands, key=lambda st: (min(len(x) for x in st), -len(st)))
+    return min(cands, key=_anchor_cost)
+
+
+# Frequent chat words: a literal that is (part of) one of them is a weak prefilter anchor
+_COMMON = (  # noqa: SIM905
+    "ich mich mir nicht das des die der den dem ein eine einen und oder aber ist bin bist sind "
+    "war wäre hab habe hat haben wie was wer wo wenn weil dass dann doch noch schon auch nur mal "
+    "grad gerade heute mit auf für von zum zur sich uns euch ihr sie er es wir ja nein halt eh "
+    "einfach mehr sein will kann mach alles alle jetzt immer "
+    "the and you your that this with have has was were what when just not dont cant wont "
+    "about they them there then from would could should will want like know going gonna "
+    "really still some something anything everything all get got"
+).split()
+
+
+def _anchor_cost(st: set[str]) -> float:
+    """Expected cost of a literal set as prefilter (lower = more selective)."""
+    cost = 0.0
+    for x in st:
+        if len(x) == 1:
+            cost += 1000.0
+        elif len(x) == 2:
+            cost += 50.0
+        elif any(x in w for w in _COMMON):
+            cost += 10.0
+        else:
+            cost += 4.0 / len(x)
+    return cost
 
 
 def _anchors(patterns: list[str]) -> tuple[str, ...] | None:
@@ -88,6 +115,22 @@ def _anchors(patterns: list[str]) -> tuple[str, ...] | None:
     if not out:
         return None
     # an anchor that contains a shorter anchor is redundant
+    keep: list[str] = []
+    for a in sorted(out, key=len):
+        if not any(k in a for k in keep):
+            keep.append(a)
+    return tuple(keep)
+
+
+def _union_anchors(parts) -> tuple[str, ...] | None:
+    """Union of per-pattern anchor sets (None if any pattern has none), redundant ones pruned."""
+    out: set[str] = set()
+    for a in parts:
+        if a is None:
+            return None
+        out.update(a)
+    if not out:
+        return None
     keep: list[str] = []
     for a in sorted(out, key=len):
         if not any(k in a for k in keep):
@@ -113,10 +156,11 @@ class Concept:
     sources: list[str] = field(default_factory=list)
     # literal strings of which every match must contain at least one (None = no prefilter)
     anchors: tuple[str, ...] | None = None
-    # per-pattern anchors (None = always run): only the patterns whose own literal occurs
-    # in the text are joined into the regex that is run; compiled subsets are cached
-    part_anchors: list | None = None
-    sub_cache: dict = field(default_factory=dict)
+    # large lexicons are split into buckets [(bucket name, anchors, regex)]: patterns with
+    # rare literal anchors are only run when one of those literals occurs in the text
+    buckets: list | None = None
+    # names in the anchor index that make this concept worth running (None = always run)
+    prefilter: frozenset[str] | None = None
 
 
 @dataclass
@@ -171,18 +215,25 @@ class RuleSet:
     # risk concept names by language ("*" = language-neutral)
     risk_by_lang: dict[str, list[str]] = field(default_factory=dict)
     # anchor prefilter index: first two chars -> [(anchor, concept names)], single-char anchors
-    anchor_index2: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    # anchor prefilter index: 3-letter prefix -> [(anchor, names)], 2-letter anchors -> names,
+    # single-char anchors -> names
+    anchor_index3: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    anchor_index2: dict[str, frozenset[str]] = field(default_factory=dict)
     anchor_index1: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def active_concepts(self, norm: str) -> set[str]:
         """Names of concepts whose anchor prefilter passes on ``norm``."""
         active: set[str] = set()
+        idx3 = self.anchor_index3
         idx2 = self.anchor_index2
-        bigrams = {norm[i:i + 2] for i in range(len(norm) - 1)}
-        for key in bigrams & idx2.keys():
-            for a, names in idx2[key]:
-                if len(a) == 2 or a in norm:
-                    active.update(names)
+        n = len(norm)
+        if idx2:
+            for key in {norm[i:i + 2] for i in range(n - 1)} & idx2.keys():
+                active |= idx2[key]
+        for key in {norm[i:i + 3] for i in range(n - 2)} & idx3.keys():
+            for a, names in idx3[key]:
+                if len(a) == 3 or a in norm:
+                    active |= names
         if self.anchor_index1:
             for ch in set(norm):
                 names = self.anchor_index1.get(ch)
@@ -354,12 +405,32 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
         if not c.patterns:
             c.regex = None
             continue
-        c.anchors = _anchors(c.patterns)
-        if len(c.patterns) > 4:
-            c.part_anchors = [_anchors([p]) for p in c.patterns]
         body = "|".join(f"(?:{p})" for p in c.patterns)
         try:
-            c.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+            # parse each pattern once for its anchors; the concept's and the buckets' anchor
+            # sets are unions of these
+            pa = [_anchors([p]) for p in c.patterns]
+            c.anchors = _union_anchors(pa)
+            groups: dict[str, list[int]] = {"w": [], "m": [], "s": []}
+            if len(c.patterns) >= 3:
+                for i, a in enumerate(pa):
+                    if a and all(len(x) >= 4 and _anchor_cost({x}) < 2 for x in a):
+                        groups["s"].append(i)
+                    elif a and all(len(x) >= 3 and _anchor_cost({x}) < 5 for x in a):
+                        groups["m"].append(i)
+                    else:
+                        groups["w"].append(i)
+            if sum(1 for v in groups.values() if v) > 1:
+                # large lexicons run as buckets; the combined regex is then only a marker
+                c.buckets = []
+                for tag, idx in groups.items():
+                    if idx:
+                        b = "|".join(f"(?:{c.patterns[i]})" for i in idx)
+                        c.buckets.append((f"{c.name}#{tag}", _union_anchors([pa[i] for i in idx]),
+                                          re.compile(rf"(?<!\w)(?:{b})(?!\w)")))
+                c.regex = c.buckets[0][2]
+            else:
+                c.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
         except re.error as exc:
             # find the offending pattern for a useful message
             for p in c.patterns:
@@ -373,6 +444,14 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
             if all(n in concepts and concepts[n].kind == "risk" for n in alts):
                 r.gate = alts
                 break
+    for c in concepts.values():
+        if c.regex is None:
+            continue
+        if c.buckets:
+            if all(b[1] is not None for b in c.buckets):
+                c.prefilter = frozenset(b[0] for b in c.buckets)
+        elif c.anchors is not None:
+            c.prefilter = frozenset((c.name,))
     by_lang: dict[str, list[str]] = {}
     for n in needed:
         c = concepts[n]
@@ -382,20 +461,29 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
         by_lang.setdefault(lg, []).append(n)
     amap: dict[str, list[str]] = {}
     for c in concepts.values():
-        if c.regex is not None and c.anchors:
+        # only risk concepts go into the shared index; cues are matched lazily and check
+        # their own anchors (see engine._find)
+        if c.regex is not None and c.anchors and c.kind == "risk":
             for a in c.anchors:
                 amap.setdefault(a, []).append(c.name)
-    idx2: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        if c.buckets and c.kind == "risk":
+            for bname, banchors, _ in c.buckets:
+                for a in banchors or ():
+                    amap.setdefault(a, []).append(bname)
+    idx3: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    idx2: dict[str, frozenset[str]] = {}
     idx1: dict[str, tuple[str, ...]] = {}
     for a, names in amap.items():
         if len(a) == 1:
             idx1[a] = tuple(names)
+        elif len(a) == 2:
+            idx2[a] = idx2.get(a, frozenset()) | frozenset(names)
         else:
-            idx2.setdefault(a[:2], []).append((a, tuple(names)))
+            idx3.setdefault(a[:3], []).append((a, frozenset(names)))
     return RuleSet(
         versions=versions, concepts=concepts, rules=list(rules.values()),
         modifiers=list(modifiers.values()), files=[str(p) for p in files], risk_concepts=needed,
-        risk_by_lang=by_lang, anchor_index2=idx2, anchor_index1=idx1,
+        risk_by_lang=by_lang, anchor_index3=idx3, anchor_index2=idx2, anchor_index1=idx1,
     )
 
 

@@ -341,3 +341,109 @@ def test_shipped_rule_files_have_version_and_reasons():
         assert r.reason and r.level in ("concern", "high") and r.id.count(".") >= 2
     for m in rs.modifiers:
         assert m.id.startswith("mod.") and m.reason
+
+
+# --- generalised concept families (2025.06.2) -------------------------------------------------
+# Examples are the rule author's own probes per concept family (not from any held-out set).
+FAMILY_HIGH = [
+    # quantities / whole packs / "all" + ingestion verb (incl. colloquial verbs)
+    ("de", "hab grad 30 tabletten geschluckt"),
+    ("de", "hab mir vorhin die ganzen ibus reingepfiffen"),
+    ("de", "hab 2 packungen paracetamol genommen"),
+    ("en", "just swallowed like 25 of my sleeping pills"),
+    ("en", "took a lot more of my meds than I'm supposed to about an hour ago"),
+    # bleeding / cut too deep
+    ("de", "blute grad voll stark am arm, hab zu tief geschnitten"),
+    ("en", "cant stop the bleeding, i went too deep"),
+    # compound place nouns, dialect method phrases, method + time
+    ("de", "stehe auf der autobahnbrücke und schau runter"),
+    ("de", "i hau mi heit no vor an zug"),
+    ("de", "ich häng mich heute auf"),
+    ("en", "im going to hang myself tonight"),
+    ("en", "im at the train tracks, waiting for the next one"),
+    # future burden as farewell, gone + time
+    ("de", "ich werd euch nicht mehr zur last fallen. danke für alles"),
+    ("en", "wont be a burden to anyone anymore after tonight. goodbye"),
+    ("de", "morgen früh bin ich nicht mehr da. hab alles geplant"),
+    # giving away with hedged finality
+    ("de", "hab meine katze meiner nachbarin gegeben, brauch sie eh nicht mehr lang"),
+    ("en", "giving away all my stuff, i wont be needing it much longer"),
+    # third party: locked in + pills, unconscious
+    ("de", "meine freundin hat sich im bad eingesperrt und nimmt alle ihre pillen"),
+    ("en", "my gf says she swallowed a whole bottle and now she wont respond"),
+    ("de", "mein bruder ist bewusstlos und ich krieg ihn nicht wach"),
+    # means: researched / lethal object + signal
+    ("en", "I looked up how many of my pills it would take. I have more than that."),
+    ("de", "Hab mir heute ein Seil gekauft. Ich glaub, jetzt ist es bald vorbei."),
+]
+
+FAMILY_CONCERN = [
+    ("de", "ich wär am liebsten nie geboren worden"),
+    ("en", "i wish i was never born"),
+    ("de", "will einfach weg sein, für immer"),
+    ("en", "whats the point of anything anymore"),
+    ("de", "was ist überhaupt noch der sinn von allem"),
+    ("de", "meine familie wär ohne mich besser dran"),
+    ("en", "i really wanna cut rn"),
+    ("de", "der svv druck is heut wieder mega"),
+    ("en", "ive been thinking about sewerslide a lot"),
+    ("de", "Mach dir keine Sorgen, ich tu nix. Die Gedanken sind halt trotzdem da."),
+]
+
+FAMILY_NONE = [
+    ("en", "my boss is gonna kill me"),
+    ("de", "arbeite grad auf dem dach, neue ziegel"),
+    ("de", "muss ich die 2 tabletten vor oder nach dem essen nehmen"),
+    ("de", "Ich nehme jeden Morgen alle meine Tabletten, wie verschrieben"),
+    ("en", "i take all my meds in the morning now, works way better"),
+    ("de", "Hab meine alten Bücher an die Stadtbibliothek gegeben, "
+           "die brauch ich echt nicht mehr."),
+    ("en", "gave my old guitar to my nephew, he's been wanting to learn. "
+           "I don't play anymore anyway"),
+    ("de", "bin auf der brücke und mach fotos vom sonnenuntergang"),
+    ("de", "Nein, ich hab keine Gedanken, mir was anzutun. Ich bin nur gerade sehr erschöpft."),
+]
+
+
+@pytest.mark.parametrize("lang,text", FAMILY_HIGH)
+def test_family_high(lang, text):
+    assert assess(text, lang).level is Level.HIGH, (text, assess(text, lang))
+
+
+@pytest.mark.parametrize("lang,text", FAMILY_CONCERN)
+def test_family_concern(lang, text):
+    assert assess(text, lang).level is Level.CONCERN, (text, assess(text, lang))
+
+
+@pytest.mark.parametrize("lang,text", FAMILY_NONE)
+def test_family_none(lang, text):
+    assert assess(text, lang).level is Level.NONE, (text, assess(text, lang))
+
+
+def test_negation_does_not_cross_a_negated_subject():
+    # "keiner" negates "weiß", not the self-harm that follows
+    assert assess("keiner weiß dass ich mich grad wieder geritzt hab").level is Level.HIGH
+    assert assess("nobody knows i cut myself again tonight").level is Level.HIGH
+
+
+def test_media_cue_must_govern_the_risk_phrase():
+    # the film is in another clause; "jetzt" anchors the disclosure in the present
+    assert assess("hab nen film gesehen und jetzt will ich nicht mehr leben").level is Level.CONCERN
+    assert assess("I watched a movie and now I want to die").level is not Level.NONE
+    # media cue governing the phrase still cancels it
+    assert assess("in dem film springt er am ende von der brücke").level is Level.NONE
+
+
+def test_current_cue_overrides_past_framing_in_another_clause():
+    text = "früher hab ich mich geritzt, aber heute hab ich mich wieder geritzt"
+    assert assess(text).level is Level.HIGH
+    assert assess("Vor sechs Jahren hab ich versucht mich umzubringen.").level is Level.NONE
+
+
+def test_comma_inside_word_gaps():
+    assert assess("Ich weiß genau, wie viele ich brauche.").level is Level.HIGH
+
+
+def test_conditional_hyperbole_is_lowered():
+    a = assess("if I have to sit through one more meeting today I'm going to jump off a bridge lol")
+    assert a.level is not Level.HIGH and "mod.hyperbole" in a.rule_ids
