@@ -178,6 +178,10 @@ def _store_one(user, room: Room, body: str, client_id: str) -> SendResult:
     return SendResult(message, room, created=True, screening=screening)
 
 
+# Every NOT NULL column of chat_message (a test keeps this in step with the model).
+INSERT_COLUMNS = ("room_id", "seq", "author_id", "client_id", "body", "created", "change_no")
+
+
 def _insert_message(room: Room, seq: int, user, client_id: str, body: str) -> Message:
     """One INSERT ... RETURNING id: the hottest statement of the platform, without the ORM's
     per-save bookkeeping (the same columns the model defines)."""
@@ -188,9 +192,8 @@ def _insert_message(room: Room, seq: int, user, client_id: str, body: str) -> Me
     with connection.cursor() as cursor:
         cursor.execute(  # the table name comes from the model, never from input
             f"INSERT INTO {Message._meta.db_table} "  # noqa: S608
-            "(room_id, seq, author_id, client_id, body, created) "
-            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-            [room.pk, seq, user.pk, client_id, body, created],
+            f"({', '.join(INSERT_COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [room.pk, seq, user.pk, client_id, body, created, 0],
         )
         message.pk = cursor.fetchone()[0]
     message._state.adding = False
@@ -233,7 +236,16 @@ def _message_in(room: Room, seq: Any) -> Message:
         raise RoomNotFound from None
 
 
-def _publish_change(kind: str, room: Room, message: Message) -> None:
+def _change(kind: str, room: Room, message: Message, fields: list[str]) -> None:
+    """Save a changed message with the room's next change number, then publish it."""
+    with connection.cursor() as cursor:
+        cursor.execute(  # the table name comes from the model, never from input
+            f"UPDATE {Room._meta.db_table} SET last_change = last_change + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING last_change",
+            [room.pk],
+        )
+        message.change_no = room.last_change = int(cursor.fetchone()[0])
+    message.save(update_fields=[*fields, "change_no"])
     frame = events.encode(events.change_frame(kind, message, room))
     transaction.on_commit(
         lambda: publish_sync(
@@ -248,8 +260,7 @@ def edit_message(user, room_id: int, *, seq: Any, body: Any) -> Message:
         room, message = _own_message(user, room_id, seq)
         message.body = body
         message.edited_at = timezone.now()
-        message.save(update_fields=["body", "edited_at"])
-        _publish_change("message_edited", room, message)
+        _change("message_edited", room, message, ["body", "edited_at"])
     return message
 
 
@@ -259,8 +270,7 @@ def delete_message(user, room_id: int, *, seq: Any) -> Message:
         room, message = _own_message(user, room_id, seq)
         message.body = ""
         message.deleted_at = timezone.now()
-        message.save(update_fields=["body", "deleted_at"])
-        _publish_change("message_deleted", room, message)
+        _change("message_deleted", room, message, ["body", "deleted_at"])
     return message
 
 
@@ -274,9 +284,8 @@ def hide_message(user, room_id: int, *, seq: Any) -> Message:
         if message.hidden_at is None:
             message.hidden_at = timezone.now()
             message.hidden_by = user
-            message.save(update_fields=["hidden_at", "hidden_by"])
+            _change("message_hidden", room, message, ["hidden_at", "hidden_by"])
             record_hidden(user, room, message)  # e.g. the group's moderation log
-            _publish_change("message_hidden", room, message)
     return message
 
 
@@ -300,8 +309,14 @@ def revoke_room_access(user_id: int, room_id: int) -> None:
 
 
 def tombstone_messages_of(user) -> int:
-    """On account deletion: keep the sequence, remove the words."""
-    now = timezone.now()
-    return Message.objects.filter(author=user, deleted_at__isnull=True).update(
-        body="", deleted_at=now
+    """On account deletion: keep the sequence, remove the words (and tell every reader)."""
+    messages = list(
+        Message.objects.select_related("room", "author").filter(
+            author=user, deleted_at__isnull=True
+        )
     )
+    for message in messages:
+        message.body = ""
+        message.deleted_at = timezone.now()
+        _change("message_deleted", message.room, message, ["body", "deleted_at"])
+    return len(messages)

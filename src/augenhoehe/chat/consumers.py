@@ -156,16 +156,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_subscribe(self, data: dict) -> None:
         room_id = _int_field(data, "room")
-        after = data.get("after")
-        if after is not None and (
-            not isinstance(after, int) or isinstance(after, bool) or after < 0
-        ):
-            raise ValidationError(_("after must be a sequence number (0 or more)."), code="invalid")
+        after = _optional_count(data, "after")
+        changes_after = _optional_count(data, "changes_after")
         room = await database_sync_to_async(access_room)(self.user, room_id)
         if room.pk not in self.rooms:
             await self.hub.subscribe(actions.room_topic(room.pk), self)
         # Replay happens in the outbox, in order with live frames.
-        self.outbox.put_nowait(("subscribe", room.pk, after))
+        self.outbox.put_nowait(("subscribe", room.pk, (after, changes_after)))
 
     async def on_unsubscribe(self, data: dict) -> None:
         room_id = _int_field(data, "room")
@@ -263,7 +260,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 elif kind == "event":
                     await self._relay(item[1])
                 elif kind == "subscribe":
-                    await self._start_room(item[1], item[2])
+                    await self._start_room(item[1], *item[2])
         except asyncio.CancelledError:
             pass
         except Exception:
@@ -297,7 +294,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=event["text"])
             state.last_sent = seq
 
-    async def _start_room(self, room_id: int, after: int | None) -> None:
+    async def _start_room(self, room_id: int, after: int | None, changes_after: int | None) -> None:
         try:
             room, head = await database_sync_to_async(_room_head)(self.user, room_id)
         except RoomNotFound:
@@ -316,9 +313,26 @@ class ChatConsumer(AsyncWebsocketConsumer):
         start = state.last_sent
         await self.send(
             text_data=events.encode(
-                {"type": "subscribed", "room": room_id, "last_seq": head, "after": start}
+                {
+                    "type": "subscribed",
+                    "room": room_id,
+                    "last_seq": head,
+                    "after": start,
+                    "last_change": room.last_change,
+                }
             )
         )
+        if changes_after is not None and start > 0:
+            # Edits, deletions and hides of messages the client already has.
+            while True:
+                changed = await database_sync_to_async(_changes_after)(
+                    self.user, room_id, changes_after, start, REPLAY_BATCH
+                )
+                for change_no, text in changed:
+                    await self.send(text_data=text)
+                    changes_after = change_no
+                if len(changed) < REPLAY_BATCH:
+                    break
         await self._replay(room_id, state, upto=None)
 
     async def _replay(self, room_id: int, state: RoomState, upto: int | None) -> None:
@@ -342,6 +356,27 @@ def _int_field(data: dict, name: str) -> int:
             _("The field %(name)s must be a number.") % {"name": name}, code="invalid"
         )
     return value
+
+
+def _optional_count(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            _("The field %(name)s must be a number (0 or more).") % {"name": name}, code="invalid"
+        )
+    return value
+
+
+def _changes_after(user, room_id: int, changes_after: int, upto: int, limit: int):
+    room = access_room(user, room_id)
+    return [
+        (m.change_no, events.encode(events.change_frame(events.current_state_kind(m), m, room)))
+        for m in selectors.changed_messages(
+            room, changes_after=changes_after, upto_seq=upto, limit=limit
+        )
+    ]
 
 
 def _room_head(user, room_id: int):

@@ -38,8 +38,18 @@ def message_frame(message: Message, room: Room) -> dict[str, Any]:
 
 
 def change_frame(kind: str, message: Message, room: Room) -> dict[str, Any]:
-    """An edit, delete or hide of an existing message: ``message_edited`` etc."""
-    return {"type": kind, **message_data(message, room)}
+    """An edit, delete or hide of an existing message: ``message_edited`` etc. ``change`` is
+    the room's change number; a client resumes with ``changes_after`` (docs/protocol.md)."""
+    return {"type": kind, **message_data(message, room), "change": message.change_no}
+
+
+def current_state_kind(message: Message) -> str:
+    """The change frame type that describes a message as it is now."""
+    if message.is_hidden:
+        return "message_hidden"
+    if message.is_deleted:
+        return "message_deleted"
+    return "message_edited"
 
 
 def encode(frame: dict[str, Any]) -> str:

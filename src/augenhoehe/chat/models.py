@@ -18,6 +18,8 @@ class Room(models.Model):
     kind = models.CharField(_("kind"), max_length=32)
     title = models.CharField(_("title"), max_length=200, blank=True)
     last_seq = models.BigIntegerField(default=0)
+    # Counts edits, deletions and hides, so a client that was away can catch up on them.
+    last_change = models.BigIntegerField(default=0)
     label_perspectives = models.BooleanField(
         _("show perspectives"),
         default=False,
@@ -46,6 +48,8 @@ class Message(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # The room's change counter at this message's last edit, deletion or hide (0: never).
+    change_no = models.BigIntegerField(default=0)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -62,6 +66,13 @@ class Message(models.Model):
             models.UniqueConstraint(
                 fields=["room", "author", "client_id"], name="chat_message_client_id"
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["room", "change_no"],
+                name="chat_message_changes",
+                condition=models.Q(change_no__gt=0),
+            )
         ]
 
     def __str__(self) -> str:

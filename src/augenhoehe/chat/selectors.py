@@ -14,6 +14,16 @@ def messages_after(room: Room, after: int, *, limit: int = 500) -> list[Message]
     )
 
 
+def changed_messages(room: Room, *, changes_after: int, upto_seq: int, limit: int = 500):
+    """Messages up to ``upto_seq`` edited, deleted or hidden after change ``changes_after``,
+    in change order (uses the partial (room, change_no) index)."""
+    return list(
+        Message.objects.select_related("author")
+        .filter(room=room, change_no__gt=changes_after, seq__lte=upto_seq)
+        .order_by("change_no")[:limit]
+    )
+
+
 def messages_before(room: Room, before: int | None, *, limit: int = 50) -> list[Message]:
     """The newest messages with seq < before (or the newest at all), returned oldest first."""
     qs = Message.objects.select_related("author").filter(room=room)

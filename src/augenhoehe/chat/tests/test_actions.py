@@ -142,3 +142,11 @@ def test_a_batch_stores_each_message_once_and_isolates_failures(cast, make_room,
         "zwei",
     ]
     assert [payload["seq"] for _, payload in published] == [1, 2, 3]  # after commit, in order
+
+
+def test_the_hand_written_insert_covers_every_required_column():
+    from augenhoehe.chat.actions import INSERT_COLUMNS
+
+    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
+    required = {f.column for f in fields if not f.null}
+    assert required <= set(INSERT_COLUMNS) <= {f.column for f in fields}

@@ -172,6 +172,7 @@ BAD_FRAMES = [
     (json.dumps({"type": "subscribe"}), "invalid"),
     (json.dumps({"type": "subscribe", "room": "12"}), "invalid"),
     (json.dumps({"type": "subscribe", "room": 1, "after": -1}), "invalid"),
+    (json.dumps({"type": "subscribe", "room": 1, "changes_after": "x"}), "invalid"),
     (json.dumps({"type": "send", "room": "nope", "client_id": "a", "body": "x"}), "invalid"),
     (json.dumps({"type": "send", "room": "ROOM", "body": "x"}), "client_id"),
     (json.dumps({"type": "send", "room": "ROOM", "client_id": "a"}), "invalid"),
@@ -300,3 +301,42 @@ async def test_unsubscribe_stops_delivery(cast, tokens, make_room):
     assert await reader.receive_nothing(timeout=0.3)
     await reader.disconnect()
     await writer.disconnect()
+
+
+async def test_resume_catches_up_on_edits_and_deletions_made_while_away(cast, tokens, make_room):
+    """A deleted message disappears also from the screen of someone who was offline."""
+    room = await sync_to_async(make_room)(cast.mira, cast.helga)
+    mira, _ = await connect(tokens["mira"])
+    for i in (1, 2, 3):
+        await send(mira, {"type": "send", "room": room.pk, "client_id": f"k{i}", "body": f"v{i}"})
+        await frames_until(mira, lambda f: f["type"] == "ack")
+    helga, _ = await connect(tokens["helga"])
+    subscribed = await subscribe(helga, room.pk, after=0)
+    assert subscribed["last_change"] == 0
+    while True:  # Helga has seen 1..3, then goes offline
+        if (await helga.receive_json_from(timeout=5)).get("seq") == 3:
+            break
+    await helga.disconnect()
+
+    await send(mira, {"type": "delete", "room": room.pk, "seq": 1})
+    await send(mira, {"type": "edit", "room": room.pk, "seq": 2, "body": "v2 neu"})
+    await send(mira, {"type": "send", "room": room.pk, "client_id": "k4", "body": "v4"})
+    await frames_until(mira, lambda f: f["type"] == "ack")
+
+    helga, _ = await connect(tokens["helga"])
+    await send(helga, {"type": "subscribe", "room": room.pk, "after": 3, "changes_after": 0})
+    frames = await frames_until(helga, lambda f: f["type"] == "message")
+    subscribed = frames[0]
+    assert subscribed["type"] == "subscribed" and subscribed["last_change"] == 2
+    changes = [(f["type"], f["seq"], f["body"], f["change"]) for f in frames[1:-1]]
+    assert changes == [("message_deleted", 1, "", 1), ("message_edited", 2, "v2 neu", 2)]
+    assert (frames[-1]["seq"], frames[-1]["body"]) == (4, "v4")
+
+    # Resuming with the latest change number replays no change again.
+    await helga.disconnect()
+    helga, _ = await connect(tokens["helga"])
+    await send(helga, {"type": "subscribe", "room": room.pk, "after": 4, "changes_after": 2})
+    assert (await helga.receive_json_from(timeout=5))["type"] == "subscribed"
+    assert await helga.receive_nothing(timeout=0.3)
+    await helga.disconnect()
+    await mira.disconnect()

@@ -33,6 +33,8 @@
   var sendButton = form.querySelector("button[type=submit]");
 
   var lastSeq = 0;            // the highest seq shown
+  // the room's change number the page reflects (edits, deletions, hides)
+  var lastChange = parseInt(root.getAttribute("data-last-change") || "0", 10) || 0;
   var pending = {};           // client_id -> {client_id, body, failed, error}
   var pendingOrder = [];      // client_ids in the order they were written
   var pendingNodes = {};      // client_id -> <li>
@@ -475,6 +477,7 @@
       case "message_deleted":
       case "message_hidden":
         showChange(data);
+        if (typeof data.change === "number" && data.change > lastChange) { lastChange = data.change; }
         break;
       case "ack":
         onAck(data);
@@ -552,7 +555,8 @@
       else { setStatus(""); }
       wasConnected = true;
       awaitingSubscribe = true;
-      socket.send(JSON.stringify({ type: "subscribe", room: ROOM, after: lastSeq }));
+      socket.send(JSON.stringify(
+        { type: "subscribe", room: ROOM, after: lastSeq, changes_after: lastChange }));
     };
     socket.onmessage = function (event) {
       var data;
