@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -76,20 +76,11 @@ def _room(request: HttpRequest, room_id: int):
 def history(request: HttpRequest, room_id: int, q: Query[HistoryQuery]):
     """A page of a room's messages. ``before`` pages backwards, ``after`` forwards."""
     room = _room(request, room_id)
-    if q.after is not None:
-        items = selectors.messages_after(room, q.after, limit=q.limit + 1)
-        has_more = len(items) > q.limit
-        items = items[: q.limit]
-    else:
-        items = selectors.messages_before(room, q.before, limit=q.limit + 1)
-        has_more = len(items) > q.limit
-        items = items[1:] if has_more else items
-    return {
-        "room": room.pk,
-        "last_seq": room.last_seq,
-        "messages": [events.message_data(m, room) for m in items],
-        "has_more": has_more,
-    }
+    page, has_more = selectors.history_page(room, before=q.before, after=q.after, limit=q.limit)
+    body = {"room": room.pk, "last_seq": room.last_seq, "messages": page, "has_more": has_more}
+    # Built in the documented shape already; skipping the schema's re-validation of every
+    # message keeps the newest page of a large room within a few milliseconds.
+    return HttpResponse(events.encode(body), content_type="application/json")
 
 
 @router.post(

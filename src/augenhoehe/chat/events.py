@@ -12,24 +12,46 @@ def author_of(message: Message, room: Room) -> dict[str, Any] | None:
     user = message.author
     if user is None:
         return None
-    author: dict[str, Any] = {"id": user.pk, "pseudonym": user.pseudonym}
-    if room.label_perspectives:
-        author["perspective"] = user.trialog_perspective
+    perspective = user.trialog_perspective if room.label_perspectives else None
+    return author_dict(user.pk, user.pseudonym, perspective)
+
+
+def author_dict(user_id: int, pseudonym: str, perspective: str | None) -> dict[str, Any]:
+    author: dict[str, Any] = {"id": user_id, "pseudonym": pseudonym}
+    if perspective is not None:  # Trialog rooms only
+        author["perspective"] = perspective
     return author
 
 
 def message_data(message: Message, room: Room) -> dict[str, Any]:
-    withheld = message.is_deleted or message.is_hidden
+    return message_dict(
+        room_id=room.pk,
+        seq=message.seq,
+        author=author_of(message, room),
+        body=message.body,
+        client_id=message.client_id,
+        created=message.created,
+        edited_at=message.edited_at,
+        deleted_at=message.deleted_at,
+        hidden_at=message.hidden_at,
+    )
+
+
+def message_dict(
+    *, room_id, seq, author, body, client_id, created, edited_at, deleted_at, hidden_at
+) -> dict[str, Any]:
+    """The one shape of a message in frames and in the history API."""
+    withheld = deleted_at is not None or hidden_at is not None
     return {
-        "room": room.pk,
-        "seq": message.seq,
-        "author": author_of(message, room),
-        "body": "" if withheld else message.body,
-        "client_id": message.client_id,
-        "created": message.created.isoformat(),
-        "edited": message.edited_at.isoformat() if message.edited_at else None,
-        "deleted": message.is_deleted,
-        "hidden": message.is_hidden,
+        "room": room_id,
+        "seq": seq,
+        "author": author,
+        "body": "" if withheld else body,
+        "client_id": client_id,
+        "created": created.isoformat(),
+        "edited": edited_at.isoformat() if edited_at else None,
+        "deleted": deleted_at is not None,
+        "hidden": hidden_at is not None,
     }
 
 

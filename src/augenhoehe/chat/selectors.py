@@ -37,3 +37,72 @@ def unread_counts(user, rooms: list[Room]) -> dict[int, int]:
         ReadMarker.objects.filter(user=user, room__in=rooms).values_list("room_id", "last_read_seq")
     )
     return {room.pk: max(0, room.last_seq - markers.get(room.pk, 0)) for room in rooms}
+
+
+_PAGE_FIELDS = (
+    "seq",
+    "client_id",
+    "body",
+    "created",
+    "edited_at",
+    "deleted_at",
+    "hidden_at",
+    "author_id",
+    "author__pseudonym",
+    "author__perspective",
+)
+
+
+def history_page(
+    room: Room, *, before: int | None, after: int | None, limit: int
+) -> tuple[list[dict], bool]:
+    """A page of messages as API data, oldest first, and whether there are more.
+
+    Reads plain column values (no model instances) and the Trialog labels with one query,
+    so a page stays a few milliseconds however large the room is (keyset on (room, seq)).
+    """
+    from augenhoehe.accounts.models import Role, RoleGrant
+    from augenhoehe.chat.events import author_dict, message_dict
+
+    qs = Message.objects.filter(room=room)
+    if after is not None:
+        rows = list(qs.filter(seq__gt=after).order_by("seq").values(*_PAGE_FIELDS)[: limit + 1])
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+    else:
+        if before is not None:
+            qs = qs.filter(seq__lt=before)
+        rows = list(qs.order_by("-seq").values(*_PAGE_FIELDS)[: limit + 1])
+        has_more = len(rows) > limit
+        rows = rows[:limit][::-1]
+    professionals: set[int] = set()
+    if room.label_perspectives:
+        authors = {row["author_id"] for row in rows if row["author_id"] is not None}
+        professionals = set(
+            RoleGrant.objects.filter(user_id__in=authors, role=Role.PROFESSIONAL).values_list(
+                "user_id", flat=True
+            )
+        )
+    page = []
+    for row in rows:
+        author = None
+        if row["author_id"] is not None:
+            perspective = None
+            if room.label_perspectives:
+                is_professional = row["author_id"] in professionals
+                perspective = "professional" if is_professional else row["author__perspective"]
+            author = author_dict(row["author_id"], row["author__pseudonym"], perspective)
+        page.append(
+            message_dict(
+                room_id=room.pk,
+                seq=row["seq"],
+                author=author,
+                body=row["body"],
+                client_id=row["client_id"],
+                created=row["created"],
+                edited_at=row["edited_at"],
+                deleted_at=row["deleted_at"],
+                hidden_at=row["hidden_at"],
+            )
+        )
+    return page, has_more
