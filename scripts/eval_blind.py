@@ -1,6 +1,8 @@
 """Score the detector on a held-out file and print ONLY aggregates and per-tag miss counts.
 
 For rule work without looking at held-out sentences: `python scripts/eval_blind.py FILE`.
+With `--second-opinion`, the rules plus the embedding model's second opinion (it may only raise
+a level; see docs/crisis-detector.md).
 """
 
 from __future__ import annotations
@@ -17,14 +19,31 @@ from augenhoehe.safety.detector.evaluation import evaluate, format_report  # noq
 
 
 def main() -> int:
-    records = [json.loads(line) for line in Path(sys.argv[1]).read_text().splitlines() if line.strip()]
-    print(format_report(evaluate(records)))
+    args = [a for a in sys.argv[1:] if a != "--second-opinion"]
+    combined = len(args) < len(sys.argv) - 1
+    records = [json.loads(line) for line in Path(args[0]).read_text().splitlines() if line.strip()]
+    if combined:
+        from augenhoehe.safety.second_opinion.evaluation import evaluate_with
+        from augenhoehe.safety.second_opinion.model import (
+            combined_assess_many,
+            get_classifier,
+            get_embedder,
+        )
+
+        get_classifier(), get_embedder()  # fail loudly instead of silently scoring rules only
+        texts, langs = [r["text"] for r in records], [r.get("lang") for r in records]
+        assessments = combined_assess_many(texts, langs)
+        levels = [a.level for a in assessments]
+        print("rules + second opinion (model.use_v3)")
+        print(format_report(evaluate_with(records, lambda _texts, _langs: assessments)))
+    else:
+        levels = [assess(r["text"], r.get("lang")).level for r in records]
+        print(format_report(evaluate(records)))
     misses: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    for record in records:
+    for record, got in zip(records, levels, strict=True):
         tag = record.get("tag", record["level"])
         totals[tag] += 1
-        got = assess(record["text"], record.get("lang")).level
         got = getattr(got, "value", got)
         if got != record["level"]:
             misses[f"{tag} -> {got}"] += 1

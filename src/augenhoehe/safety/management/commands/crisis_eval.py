@@ -50,10 +50,8 @@ class Command(BaseCommand):
         if not records:
             raise CommandError(f"{path}: no records")
         try:
-            if options["second_opinion"]:
-                result = _evaluate_combined(records)
-            else:
-                result = evaluate(records)
+            combined = options.get("second_opinion", False)
+            result = _evaluate_combined(records) if combined else evaluate(records)
         except RuleError as exc:
             raise CommandError(f"rule files: {exc}") from None
         if options["json"]:
@@ -70,7 +68,11 @@ class Command(BaseCommand):
 
 def _evaluate_combined(records: list[dict]) -> dict:
     from augenhoehe.safety.second_opinion.evaluation import evaluate_with
-    from augenhoehe.safety.second_opinion.model import ModelUnavailable, get_classifier, get_embedder
+    from augenhoehe.safety.second_opinion.model import (
+        ModelUnavailable,
+        get_classifier,
+        get_embedder,
+    )
 
     try:
         get_classifier(), get_embedder()
