@@ -6,6 +6,7 @@ Assesses every message of the dev set (../shared/data/crisis_dev.jsonl, if
 present) and the extra set (src/augenhoehe/safety/tests/data/crisis_extra.jsonl)
 N times and prints median and p99 microseconds per assess() call.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from augenhoehe.safety.detector import assess, get_ruleset  # noqa: E402
 
-FILES = [ROOT.parent / "shared" / "data" / "crisis_dev.jsonl", ROOT / "src/augenhoehe/safety/tests/data/crisis_extra.jsonl"]
+FILES = [
+    ROOT.parent / "shared" / "data" / "crisis_dev.jsonl",
+    ROOT / "src/augenhoehe/safety/tests/data/crisis_extra.jsonl",
+]
 
 
 def main() -> int:
@@ -30,7 +34,11 @@ def main() -> int:
     msgs = []
     for f in FILES:
         if f.exists():
-            msgs += [(json.loads(l)["text"], json.loads(l).get("lang")) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
+            msgs += [
+                (json.loads(line)["text"], json.loads(line).get("lang"))
+                for line in f.read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
             print(f"loaded {f.name}")
         else:
             print(f"missing {f} (skipped)")
@@ -39,15 +47,17 @@ def main() -> int:
         return 0
     t0 = time.perf_counter()
     get_ruleset()
-    print(f"rule load+compile (cached after first call): {(time.perf_counter() - t0) * 1000:.1f} ms")
-    for t, l in msgs:  # warm-up
-        assess(t, l)
+    print(
+        f"rule load+compile (cached after first call): {(time.perf_counter() - t0) * 1000:.1f} ms"
+    )
+    for t, lang in msgs:  # warm-up
+        assess(t, lang)
     times = []
     pc = time.perf_counter_ns
     for _ in range(args.repeat):
-        for t, l in msgs:
+        for t, lang in msgs:
             s = pc()
-            assess(t, l)
+            assess(t, lang)
             times.append(pc() - s)
     times.sort()
     med = statistics.median(times) / 1000

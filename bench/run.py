@@ -14,8 +14,8 @@ import argparse
 import contextlib
 import json
 import os
-import secrets
 import queue
+import secrets
 import shutil
 import signal
 import socket

@@ -79,8 +79,9 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("server died: " + (self.proc.stderr.read() or b"").decode())
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", self.port), timeout=0.2
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
             ):
                 return self
             time.sleep(0.1)
@@ -116,4 +117,4 @@ print("RESULT" + json.dumps({{"room": group.room_id, "tokens": tokens}}))
 """
     out = manage(env, "shell", "-c", script)
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
-    return json.loads(line[len("RESULT"):])
+    return json.loads(line[len("RESULT") :])

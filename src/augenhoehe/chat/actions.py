@@ -152,7 +152,7 @@ def _store_batch(requests: list[SendRequest], *, isolate: bool) -> list[SendResu
     return outcomes
 
 
-def _already_stored(items) -> dict[tuple[int, int, str], Message]:
+def _already_stored(items) -> dict[tuple[int, int | None, str], Message]:
     """One query for the whole batch: which (room, author, client_id) exist already?"""
     if not items:
         return {}

@@ -19,6 +19,7 @@ directory, or several separated by ``os.pathsep``); see
 This is a screening aid for human moderators, not a diagnosis: it is tuned
 for recall and will both miss unusual wording and flag some harmless text.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -109,7 +110,12 @@ def _chunks(text: str):
     while i < n:
         j = min(n, i + MAX_CHARS)
         if j < n:
-            cut = max(text.rfind(". ", i, j), text.rfind("\n", i, j), text.rfind("! ", i, j), text.rfind("? ", i, j))
+            cut = max(
+                text.rfind(". ", i, j),
+                text.rfind("\n", i, j),
+                text.rfind("! ", i, j),
+                text.rfind("? ", i, j),
+            )
             if cut <= i + MAX_CHARS // 2:
                 cut = text.rfind(" ", i, j)
             if cut > i + MAX_CHARS // 2:
@@ -123,15 +129,21 @@ def _assess_long(text: str, hint: str | None) -> Assessment:
     level = max((a.level for _, a in parts), default=Level.NONE)
     lang = hint or parts[0][1].lang
     ids: dict[str, str] = {}
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     suppressed: dict[str, None] = {}
     for off, a in parts:
-        for rid, reason in zip(a.rule_ids, a.reasons):
+        for rid, reason in zip(a.rule_ids, a.reasons, strict=False):
             ids.setdefault(rid, reason)
         spans.extend((s + off, e + off, t) for s, e, t in a.spans)
         suppressed.update(dict.fromkeys(a.suppressed))
-    return Assessment(level=level, rule_ids=tuple(ids), spans=tuple(spans), lang=lang,
-                      reasons=tuple(ids.values()), suppressed=tuple(suppressed))
+    return Assessment(
+        level=level,
+        rule_ids=tuple(ids),
+        spans=tuple(spans),
+        lang=lang,
+        reasons=tuple(ids.values()),
+        suppressed=tuple(suppressed),
+    )
 
 
 def assess(text: str, lang: str | None = None) -> Assessment:

@@ -20,19 +20,20 @@
 
 Every applied modifier is reported by id, so the result stays explainable.
 """
+
 from __future__ import annotations
 
-from bisect import bisect_right
 import re
+from bisect import bisect_right
 
-from .normalize import normalize, offset_map
 from .langdetect import detect_language, language_scores
+from .normalize import normalize, offset_map
 from .rules import RuleSet, get_ruleset
 
 _RANK = {"none": 0, "concern": 1, "high": 2}
 _SENT = re.compile(r"[.!?;]+(?=[\s\"]|$)|\n+|\s[-]\s|\.{2,}")
 _CLAUSE_EXTRA = re.compile(
-    r",|:|\(|\)|\b(?:aber|but|und|and|weil|because|sondern|doch|jedoch|though|although|obwohl|while|waehrend|oder|or|so that|damit)\b"
+    r",|:|\(|\)|\b(?:aber|but|und|and|weil|because|sondern|doch|jedoch|though|although|obwohl|while|waehrend|oder|or|so that|damit)\b"  # noqa: E501
 )
 
 
@@ -43,10 +44,25 @@ _NEG_BARRIER = re.compile(
     r"\b(?:weil|because|wenn|when|while|waehrend|obwohl|although|bis|until|seit|since|whether"
     r"|sobald|once|nachdem|after|before|bevor|cause|cuz|coz)\b"
 )
-_SUBJ_NEG = frozenset({
-    "niemand", "niemanden", "niemandem", "keiner", "keinem", "keine", "koana", "keener",
-    "nobody", "noone", "none", "nothing", "nix", "nichts", "no",
-})
+_SUBJ_NEG = frozenset(
+    {
+        "niemand",
+        "niemanden",
+        "niemandem",
+        "keiner",
+        "keinem",
+        "keine",
+        "koana",
+        "keener",
+        "nobody",
+        "noone",
+        "none",
+        "nothing",
+        "nix",
+        "nichts",
+        "no",
+    }
+)
 _FIRST_PERSON = re.compile(r"\b(?:ich|i|mich|mir|me|im|ive|id|ill)\b")
 
 # a comma before a German zu-infinitive does not open a new clause for scoping:
@@ -63,25 +79,35 @@ class _Text:
 
     def __init__(self, norm: str):
         self.norm = norm
-        self._sent_b = None
-        self._clause_b = None
+        self._sent_b: list[int] | None = None
+        self._clause_b: list[int] | None = None
 
     def _segment(self):
         norm = self.norm
         sb = [m.start() for m in _SENT.finditer(norm)]
-        cb = sorted(set(sb + [m.start() for m in _CLAUSE_EXTRA.finditer(norm)
-                              if not (m.group() == "," and _ZU_INF.match(norm, m.end()))]))
+        cb = sorted(
+            set(
+                sb
+                + [
+                    m.start()
+                    for m in _CLAUSE_EXTRA.finditer(norm)
+                    if not (m.group() == "," and _ZU_INF.match(norm, m.end()))
+                ]
+            )
+        )
         self._sent_b = sb
         self._clause_b = cb
 
     def sent(self, pos: int) -> int:
         if self._sent_b is None:
             self._segment()
+        assert self._sent_b is not None
         return bisect_right(self._sent_b, pos)
 
     def clause(self, pos: int) -> int:
         if self._clause_b is None:
             self._segment()
+        assert self._clause_b is not None
         return bisect_right(self._clause_b, pos)
 
     def unit(self, scope: str, pos: int) -> int:
@@ -94,10 +120,7 @@ class _Text:
 
 def _overlaps(a, spans) -> bool:
     s, e = a[0], a[1]
-    for x, y in spans:
-        if x < e and s < y:
-            return True
-    return False
+    return any(x < e and s < y for x, y in spans)
 
 
 def _run(text: str, lang: str | None, rs: RuleSet):
@@ -127,10 +150,7 @@ def _run(text: str, lang: str | None, rs: RuleSet):
             return hits.get(name, [])
         r = cue_cache.get(name)
         if r is None:
-            if c is not None:
-                r = _find(c, norm, active)
-            else:
-                r = []
+            r = _find(c, norm, active) if c is not None else []
             if ":" not in name:
                 for lg in langs:
                     lc = concepts.get(f"{lg}:{name}")
@@ -188,7 +208,7 @@ def _run(text: str, lang: str | None, rs: RuleSet):
                                 continue
                             if ce <= h[0]:
                                 if norm.count(" ", ce, h[0]) <= mod.window:
-                                    gap = norm[ce:h[0]]
+                                    gap = norm[ce : h[0]]
                                     if _NEG_BARRIER.search(gap):
                                         continue
                                     if norm[cs:ce] in _SUBJ_NEG and _FIRST_PERSON.search(gap):
@@ -200,7 +220,7 @@ def _run(text: str, lang: str | None, rs: RuleSet):
                                 break
                     else:
                         hs = T.sent(h[0])
-                        for cs, ce in cues:
+                        for cs, _ce in cues:
                             if cs >= h[1] and T.sent(cs) in (hs, hs + 1):
                                 neg = True
                                 break
@@ -264,8 +284,9 @@ def _run(text: str, lang: str | None, rs: RuleSet):
     cache = rs.__dict__.setdefault("_rules_by_langs", {})
     rules = cache.get(langs)
     if rules is None:
-        rules = cache[langs] = [(r, frozenset(r.gate)) for r in rs.rules
-                                if r.lang == "*" or r.lang in langs]
+        rules = cache[langs] = [
+            (r, frozenset(r.gate)) for r in rs.rules if r.lang == "*" or r.lang in langs
+        ]
     for rule, gate in rules:
         if gate and gate.isdisjoint(live):
             continue
@@ -284,10 +305,12 @@ def _run(text: str, lang: str | None, rs: RuleSet):
             used = fire(rule, pool_with_neg)
             if used is None:
                 continue
-            neg_mod = next((m for m in rs.modifiers if m.kind in ("negation", "post_negation")), None)
+            neg_mod = next(
+                (m for m in rs.modifiers if m.kind in ("negation", "post_negation")), None
+            )
             if hedged is None:
                 hedged = bool(hedge_mod and get(hedge_mod.cue))
-            if hedged:
+            if hedged and hedge_mod is not None:
                 level = "concern"
                 mods.append(hedge_mod.id)
                 applied_mods.setdefault(hedge_mod.id, hedge_mod.reason)
@@ -321,10 +344,11 @@ def _run(text: str, lang: str | None, rs: RuleSet):
                 # clause with a risk match wins over a media / past cue that stands only in
                 # other clauses ("früher hab ich mich geritzt, aber heute wieder")
                 cue_cl = {T.clause(c[0]) for c in cues}
-                keep_cl = {T.clause(k[0]) for n in mod.keep_if
-                           for k in get(n.partition("@")[0])}
-                if keep_cl and any(cl in keep_cl and cl not in cue_cl
-                                   for cl in {T.clause(h[0]) for h in (*used, *first_cands)}):
+                keep_cl = {T.clause(k[0]) for n in mod.keep_if for k in get(n.partition("@")[0])}
+                if keep_cl and any(
+                    cl in keep_cl and cl not in cue_cl
+                    for cl in {T.clause(h[0]) for h in (*used, *first_cands)}
+                ):
                     continue
             effect, mid, reason = mod.effect, mod.id, mod.reason
             if mod.unless:
@@ -381,7 +405,7 @@ def _find(c, norm: str, active: set[str]) -> list[tuple[int, int]]:
                 return []
     if c.buckets is None:
         return [m.span() for m in rx.finditer(norm) if m.end() > m.start()]
-    spans = []
+    spans: list[tuple[int, int]] = []
     for bname, banchors, brx in c.buckets:
         if banchors is not None:
             if c.kind == "risk":

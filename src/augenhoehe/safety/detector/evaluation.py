@@ -11,10 +11,12 @@ language and overall:
 * ``none_as_high``  – number (and ``none_as_high_rate``) of ``none`` items assessed ``high``
 * ``confusion``     – 3x3 matrix, rows = expected, cols = assessed
 """
+
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import assess
 
@@ -50,7 +52,9 @@ def read_jsonl(lines: Iterable[str]) -> list[dict]:
         if not isinstance(rec.get("text"), str):
             raise RecordError(no, "missing or non-string 'text'")
         if rec.get("level") not in LEVELS:
-            raise RecordError(no, f"'level' must be one of {', '.join(LEVELS)}, got {rec.get('level')!r}")
+            raise RecordError(
+                no, f"'level' must be one of {', '.join(LEVELS)}, got {rec.get('level')!r}"
+            )
         lang = rec.get("lang")
         if lang is not None and not isinstance(lang, str):
             raise RecordError(no, "'lang' must be a string")
@@ -64,7 +68,7 @@ def _ratio(a: int, b: int):
 
 
 def _metrics(rows: list[tuple[str, str]]) -> dict:
-    conf = {e: {g: 0 for g in LEVELS} for e in LEVELS}
+    conf = {e: dict.fromkeys(LEVELS, 0) for e in LEVELS}
     for exp, got in rows:
         conf[exp][got] += 1
     n_high = sum(conf["high"].values())
@@ -82,7 +86,7 @@ def _metrics(rows: list[tuple[str, str]]) -> dict:
         "none_fp_rate": _ratio(none_flagged, n_none),
         "none_as_high": conf["none"]["high"],
         "none_as_high_rate": _ratio(conf["none"]["high"], n_none),
-        "exact_accuracy": _ratio(sum(conf[l][l] for l in LEVELS), len(rows)),
+        "exact_accuracy": _ratio(sum(conf[lv][lv] for lv in LEVELS), len(rows)),
         "confusion": conf,
     }
 
@@ -113,11 +117,18 @@ def evaluate(records: Iterable[dict]) -> dict:
         by_lang.setdefault(lang, []).append((exp, got))
         overall.append((exp, got))
         if got != exp:
-            errors.append({
-                "id": rec.get("id", f"#{rec.get('_line', i + 1)}"), "lang": lang, "expected": exp, "got": got,
-                "rule_ids": list(a.rule_ids), "tag": rec.get("tag"), "text": rec["text"],
-            })
-    result = {
+            errors.append(
+                {
+                    "id": rec.get("id", f"#{rec.get('_line', i + 1)}"),
+                    "lang": lang,
+                    "expected": exp,
+                    "got": got,
+                    "rule_ids": list(a.rule_ids),
+                    "tag": rec.get("tag"),
+                    "text": rec["text"],
+                }
+            )
+    result: dict[str, Any] = {
         "languages": {lang: _metrics(rows) for lang, rows in sorted(by_lang.items())},
         "overall": _metrics(overall),
         "errors": errors,
@@ -142,12 +153,24 @@ def format_report(result: dict, show_errors: bool = False) -> str:
     sections = [*result["languages"].items(), ("overall", result["overall"])]
     for name, m in sections:
         c = m["counts"]
-        lines.append(f"== {name} (n={m['count']}: high={c['high']} concern={c['concern']} none={c['none']})")
-        lines.append(f"  recall high flagged (any level):   {_fmt(m['high_flagged'])}   goal >= 0.97")
-        lines.append(f"  recall high as high:               {_fmt(m['high_as_high'])}   goal >= 0.90")
-        lines.append(f"  recall high+concern flagged:       {_fmt(m['risk_flagged'])}   goal >= 0.85")
-        lines.append(f"  false-positive rate on none:       {_fmt(m['none_fp_rate'])}   goal <= 0.10")
-        lines.append(f"  none assessed high:                {m['none_as_high']} ({_fmt(m['none_as_high_rate'])})   goal <= 0.03")
+        lines.append(
+            f"== {name} (n={m['count']}: high={c['high']} concern={c['concern']} none={c['none']})"
+        )
+        lines.append(
+            f"  recall high flagged (any level):   {_fmt(m['high_flagged'])}   goal >= 0.97"
+        )
+        lines.append(
+            f"  recall high as high:               {_fmt(m['high_as_high'])}   goal >= 0.90"
+        )
+        lines.append(
+            f"  recall high+concern flagged:       {_fmt(m['risk_flagged'])}   goal >= 0.85"
+        )
+        lines.append(
+            f"  false-positive rate on none:       {_fmt(m['none_fp_rate'])}   goal <= 0.10"
+        )
+        lines.append(
+            f"  none assessed high:                {m['none_as_high']} ({_fmt(m['none_as_high_rate'])})   goal <= 0.03"  # noqa: E501
+        )
         lines.append(f"  exact level accuracy:              {_fmt(m['exact_accuracy'])}")
         lines.append("  confusion (rows = expected, cols = assessed):")
         lines.append(f"    {'':>9} {'none':>7} {'concern':>8} {'high':>6}")
@@ -164,5 +187,7 @@ def format_report(result: dict, show_errors: bool = False) -> str:
     if show_errors:
         lines.append(f"Misclassified ({len(result['errors'])}):")
         for e in result["errors"]:
-            lines.append(f"  {e['id']} expected={e['expected']} got={e['got']} rules={','.join(e['rule_ids']) or '-'}")
+            lines.append(
+                f"  {e['id']} expected={e['expected']} got={e['got']} rules={','.join(e['rule_ids']) or '-'}"  # noqa: E501
+            )
     return "\n".join(lines)

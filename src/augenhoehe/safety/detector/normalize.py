@@ -17,12 +17,15 @@ All steps only delete characters or replace one character by one or two, so
 :func:`offset_map` can map every normalised position back to the original
 text. The map is built lazily, only when a message produced matches.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
-_ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0e\ufe0f\u180e"
+_ZERO_WIDTH = (
+    "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0e\ufe0f\u180e"
+)
 _SQUOTES = "\u2018\u2019\u201a\u201b\u0060\u00b4\u02bc\u2032\uff07"
 _DQUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2039\u203a\uff02"
 

@@ -19,6 +19,7 @@ The compiled rule set is cached; call :func:`reload_rules` (or
 ``get_ruleset(refresh=True)``) after changing the environment variable or the
 files. See ``docs/crisis-detector.md`` for the format.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,7 +40,8 @@ BUILTIN_MACROS = {
     **{f"g{n}": rf"(?:[\w\"-]+,?\s+){{0,{n}}}" for n in range(1, 9)},
 }
 try:  # Python 3.11+
-    from re import _constants as _sc, _parser as _sp  # type: ignore[attr-defined]
+    from re import _constants as _sc  # type: ignore[attr-defined]
+    from re import _parser as _sp  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
     import sre_constants as _sc  # type: ignore[no-redef]
     import sre_parse as _sp  # type: ignore[no-redef]
@@ -61,8 +63,10 @@ def _necessary(items) -> set[str] | None:
             s = _necessary(av[3])
         elif op is _sc.BRANCH:
             subs = [_necessary(b) for b in av[1]]
-            s = None if any(x is None for x in subs) else set().union(*subs)
-        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) or op is getattr(_sc, "POSSESSIVE_REPEAT", None):
+            s = None if any(x is None for x in subs) else set().union(*[x for x in subs if x])
+        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) or op is getattr(
+            _sc, "POSSESSIVE_REPEAT", None
+        ):
             s = _necessary(av[2]) if av[0] >= 1 else None
         elif op is getattr(_sc, "ATOMIC_GROUP", None):
             s = _necessary(av)
@@ -228,17 +232,17 @@ class RuleSet:
         idx2 = self.anchor_index2
         n = len(norm)
         if idx2:
-            for key in {norm[i:i + 2] for i in range(n - 1)} & idx2.keys():
+            for key in {norm[i : i + 2] for i in range(n - 1)} & idx2.keys():
                 active |= idx2[key]
-        for key in {norm[i:i + 3] for i in range(n - 2)} & idx3.keys():
+        for key in {norm[i : i + 3] for i in range(n - 2)} & idx3.keys():
             for a, names in idx3[key]:
                 if len(a) == 3 or a in norm:
                     active |= names
         if self.anchor_index1:
             for ch in set(norm):
-                names = self.anchor_index1.get(ch)
-                if names:
-                    active.update(names)
+                single = self.anchor_index1.get(ch)
+                if single:
+                    active.update(single)
         return active
 
 
@@ -308,10 +312,15 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
         local = flang not in ("*", "")
         fmacros = dict(macros)
         fmacros.update({k: fold_pattern(str(v)) for k, v in doc.get("macros", {}).items()})
-        sections = [(f"{flang}:{n}" if local else n, spec, False) for n, spec in doc.get("concepts", {}).items()]
+        sections = [
+            (f"{flang}:{n}" if local else n, spec, False)
+            for n, spec in doc.get("concepts", {}).items()
+        ]
         # cues of a language file are language-scoped too ("de:negation_cue"); the engine
         # uses the cues of the languages it runs plus the language-neutral ones
-        sections += [(f"{flang}:{n}" if local else n, spec, True) for n, spec in doc.get("cues", {}).items()]
+        sections += [
+            (f"{flang}:{n}" if local else n, spec, True) for n, spec in doc.get("cues", {}).items()
+        ]
         for name, spec, is_cue in sections:
             c = concepts.get(name)
             if c is None:
@@ -343,14 +352,19 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                     name=cname,
                     negatable=spec.get("negatable", True),
                     negation_inside=spec.get("negation_inside", False),
-                    patterns=[_expand(fold_pattern(p), fmacros, f"{src}: rule {rid}") for p in spec["patterns"]],
+                    patterns=[
+                        _expand(fold_pattern(p), fmacros, f"{src}: rule {rid}")
+                        for p in spec["patterns"]
+                    ],
                     sources=[src],
                 )
                 reqs.append((cname,))
-            def res(n: str) -> str:
-                if local and f"{flang}:{n}" in concepts:
-                    return f"{flang}:{n}"
+
+            def res(n: str) -> str:  # noqa: B023 - called within this iteration only
+                if local and f"{flang}:{n}" in concepts:  # noqa: B023
+                    return f"{flang}:{n}"  # noqa: B023
                 return n
+
             for r in spec.get("requires", []):
                 reqs.append(tuple(res(n) for n in _as_tuple(r)))
             if not reqs:
@@ -360,9 +374,15 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                 raise RuleError(f"{src}: rule {rid}: bad scope {scope!r}")
             disabled.discard(rid)
             rules[rid] = Rule(
-                id=rid, level=level, reason=spec["reason"], family=spec.get("family", rid.split(".")[1] if "." in rid else rid),
-                requires=reqs, scope=scope, min_distinct=int(spec.get("min_distinct", 1)),
-                unless=tuple(res(n) for n in _as_tuple(spec.get("unless"))), source=src,
+                id=rid,
+                level=level,
+                reason=spec["reason"],
+                family=spec.get("family", rid.split(".")[1] if "." in rid else rid),
+                requires=reqs,
+                scope=scope,
+                min_distinct=int(spec.get("min_distinct", 1)),
+                unless=tuple(res(n) for n in _as_tuple(spec.get("unless"))),
+                source=src,
                 lang=flang if local else "*",
             )
         for spec in doc.get("modifiers", []):
@@ -373,13 +393,23 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                 modifiers.pop(mid, None)
                 continue
             modifiers[mid] = Modifier(
-                id=mid, reason=spec["reason"], kind=spec["kind"], cue=spec.get("cue", ""),
-                exempt=spec.get("exempt", ""), scope=spec.get("scope", "sentence"),
-                effect=spec.get("effect", "cancel"), applies_to=_as_tuple(spec.get("applies_to", "*")),
-                exclude_families=_as_tuple(spec.get("exclude_families")), unless=_as_tuple(spec.get("unless")),
-                unless_scope=spec.get("unless_scope", "message"), unless_effect=spec.get("unless_effect", ""),
-                unless_id=spec.get("unless_id", ""), unless_reason=spec.get("unless_reason", ""),
-                window=int(spec.get("window", 6)), source=src, keep_if=_as_tuple(spec.get("keep_if")),
+                id=mid,
+                reason=spec["reason"],
+                kind=spec["kind"],
+                cue=spec.get("cue", ""),
+                exempt=spec.get("exempt", ""),
+                scope=spec.get("scope", "sentence"),
+                effect=spec.get("effect", "cancel"),
+                applies_to=_as_tuple(spec.get("applies_to", "*")),
+                exclude_families=_as_tuple(spec.get("exclude_families")),
+                unless=_as_tuple(spec.get("unless")),
+                unless_scope=spec.get("unless_scope", "message"),
+                unless_effect=spec.get("unless_effect", ""),
+                unless_id=spec.get("unless_id", ""),
+                unless_reason=spec.get("unless_reason", ""),
+                window=int(spec.get("window", 6)),
+                source=src,
+                keep_if=_as_tuple(spec.get("keep_if")),
             )
 
     # validate references and compile
@@ -426,8 +456,13 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                 for tag, idx in groups.items():
                     if idx:
                         b = "|".join(f"(?:{c.patterns[i]})" for i in idx)
-                        c.buckets.append((f"{c.name}#{tag}", _union_anchors([pa[i] for i in idx]),
-                                          re.compile(rf"(?<!\w)(?:{b})(?!\w)")))
+                        c.buckets.append(
+                            (
+                                f"{c.name}#{tag}",
+                                _union_anchors([pa[i] for i in idx]),
+                                re.compile(rf"(?<!\w)(?:{b})(?!\w)"),
+                            )
+                        )
                 c.regex = c.buckets[0][2]
             else:
                 c.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
@@ -437,7 +472,9 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                 try:
                     re.compile(p)
                 except re.error as exc2:
-                    raise RuleError(f"concept {c.name} ({', '.join(c.sources)}): bad pattern {p!r}: {exc2}") from None
+                    raise RuleError(
+                        f"concept {c.name} ({', '.join(c.sources)}): bad pattern {p!r}: {exc2}"
+                    ) from None
             raise RuleError(f"concept {c.name}: {exc}") from None
     for r in rules.values():
         for alts in r.requires:
@@ -464,8 +501,8 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
         # only risk concepts go into the shared index; cues are matched lazily and check
         # their own anchors (see engine._find)
         if c.regex is not None and c.anchors and c.kind == "risk":
-            for a in c.anchors:
-                amap.setdefault(a, []).append(c.name)
+            for anchor_text in c.anchors:
+                amap.setdefault(anchor_text, []).append(c.name)
         if c.buckets and c.kind == "risk":
             for bname, banchors, _ in c.buckets:
                 for a in banchors or ():
@@ -473,17 +510,24 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
     idx3: dict[str, list[tuple[str, frozenset[str]]]] = {}
     idx2: dict[str, frozenset[str]] = {}
     idx1: dict[str, tuple[str, ...]] = {}
-    for a, names in amap.items():
-        if len(a) == 1:
-            idx1[a] = tuple(names)
-        elif len(a) == 2:
-            idx2[a] = idx2.get(a, frozenset()) | frozenset(names)
+    for anchor, names in amap.items():
+        if len(anchor) == 1:
+            idx1[anchor] = tuple(names)
+        elif len(anchor) == 2:
+            idx2[anchor] = idx2.get(anchor, frozenset()) | frozenset(names)
         else:
-            idx3.setdefault(a[:3], []).append((a, frozenset(names)))
+            idx3.setdefault(anchor[:3], []).append((anchor, frozenset(names)))
     return RuleSet(
-        versions=versions, concepts=concepts, rules=list(rules.values()),
-        modifiers=list(modifiers.values()), files=[str(p) for p in files], risk_concepts=needed,
-        risk_by_lang=by_lang, anchor_index3=idx3, anchor_index2=idx2, anchor_index1=idx1,
+        versions=versions,
+        concepts=concepts,
+        rules=list(rules.values()),
+        modifiers=list(modifiers.values()),
+        files=[str(p) for p in files],
+        risk_concepts=needed,
+        risk_by_lang=by_lang,
+        anchor_index3=idx3,
+        anchor_index2=idx2,
+        anchor_index1=idx1,
     )
 
 

@@ -3,6 +3,7 @@
 The command is exercised by instantiating it directly (no database, no settings
 needed); ``call_command`` is used too when Django settings are configured.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,12 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from augenhoehe.safety.detector.evaluation import (  # noqa: E402
-    GOALS, RecordError, evaluate, format_report, goals_met, read_jsonl,
+    GOALS,
+    RecordError,
+    evaluate,
+    format_report,
+    goals_met,
+    read_jsonl,
 )
 
 REPO_ROOT = SRC.parent
@@ -34,7 +40,9 @@ def _load(path: Path) -> list[dict]:
 def _assert_goals(result: dict, name: str):
     for section, m in [*result["languages"].items(), ("overall", result["overall"])]:
         failed = goals_met(m)
-        assert not failed, f"{name} / {section}: {failed}\n{format_report(result, show_errors=True)}"
+        assert not failed, (
+            f"{name} / {section}: {failed}\n{format_report(result, show_errors=True)}"
+        )
 
 
 def test_dev_set_meets_goals():
@@ -59,11 +67,34 @@ def test_extra_set_meets_goals():
 def test_extra_set_covers_all_tag_families():
     tags = {r["tag"] for r in _load(EXTRA_SET)}
     expected = {
-        "high_goodbye", "high_plan", "high_means", "high_selfharm_now", "high_giveaway", "high_others", "high_third_party",
-        "concern_passive", "concern_hopeless", "concern_burden", "concern_ideation", "concern_urge", "concern_past_present",
-        "concern_neg_but", "concern_intrusive_others", "concern_third_party",
-        "none_idiom", "none_technical", "none_gaming", "none_media", "none_lyrics", "none_recovered", "none_negation",
-        "none_peer_help", "none_medication", "none_benign_lookalike", "none_abuse_report", "none_plain",
+        "high_goodbye",
+        "high_plan",
+        "high_means",
+        "high_selfharm_now",
+        "high_giveaway",
+        "high_others",
+        "high_third_party",
+        "concern_passive",
+        "concern_hopeless",
+        "concern_burden",
+        "concern_ideation",
+        "concern_urge",
+        "concern_past_present",
+        "concern_neg_but",
+        "concern_intrusive_others",
+        "concern_third_party",
+        "none_idiom",
+        "none_technical",
+        "none_gaming",
+        "none_media",
+        "none_lyrics",
+        "none_recovered",
+        "none_negation",
+        "none_peer_help",
+        "none_medication",
+        "none_benign_lookalike",
+        "none_abuse_report",
+        "none_plain",
     }
     assert expected <= tags, expected - tags
 
@@ -126,11 +157,15 @@ def _opts(**kw):
 def test_command_text_report(tmp_path):
     f = tmp_path / "s.jsonl"
     f.write_text(
-        "\n".join(json.dumps(r) for r in [
-            {"id": "a", "text": "ich will nicht mehr leben", "lang": "de", "level": "concern"},
-            {"id": "b", "text": "kill -9 the process", "lang": "en", "level": "none"},
-            {"id": "c", "text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"},
-        ]) + "\n\n",
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": "a", "text": "ich will nicht mehr leben", "lang": "de", "level": "concern"},
+                {"id": "b", "text": "kill -9 the process", "lang": "en", "level": "none"},
+                {"id": "c", "text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"},
+            ]
+        )
+        + "\n\n",
         encoding="utf-8",
     )
     cmd, out = _command()
@@ -142,7 +177,10 @@ def test_command_text_report(tmp_path):
 
 def test_command_json(tmp_path):
     f = tmp_path / "s.jsonl"
-    f.write_text(json.dumps({"text": "i want to die", "lang": "en", "level": "concern"}) + "\n", encoding="utf-8")
+    f.write_text(
+        json.dumps({"text": "i want to die", "lang": "en", "level": "concern"}) + "\n",
+        encoding="utf-8",
+    )
     cmd, out = _command()
     cmd.handle(file=str(f), **_opts(json=True))
     data = json.loads(out.getvalue())
@@ -170,7 +208,10 @@ def test_command_fail_under(tmp_path):
     from django.core.management.base import CommandError
 
     f = tmp_path / "s.jsonl"
-    f.write_text(json.dumps({"text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"}) + "\n", encoding="utf-8")
+    f.write_text(
+        json.dumps({"text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"}) + "\n",
+        encoding="utf-8",
+    )
     cmd, _ = _command()
     with pytest.raises(CommandError, match="goals not met"):
         cmd.handle(file=str(f), **_opts(fail_under=True))
@@ -184,9 +225,9 @@ def test_call_command_when_settings_configured(tmp_path):
     if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
         pytest.skip("Django settings not configured")
     try:
+        import django as dj
         from django.core.management import call_command
 
-        import django as dj
         dj.setup()
         out = io.StringIO()
         call_command("crisis_eval", str(EXTRA_SET), "--json", stdout=out)

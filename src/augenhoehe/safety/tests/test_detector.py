@@ -2,9 +2,10 @@
 
 Run: .venv/bin/pytest src/augenhoehe/safety/tests/test_detector.py -q -p no:django
 """
+
 from __future__ import annotations
 
-import os
+import dataclasses
 import sys
 import textwrap
 import time
@@ -79,7 +80,10 @@ NONE = [
     ("de", "einfach kill -9 auf den prozess"),
     ("de", "hab mich in fortnite dreimal umbringen lassen lol"),
     ("de", "in der serie bringt sich die hauptfigur um"),
-    ("de", "vor fünf jahren wollte ich nicht mehr leben. heute bin ich dankbar, dass ich noch da bin"),
+    (
+        "de",
+        "vor fünf jahren wollte ich nicht mehr leben. heute bin ich dankbar, dass ich noch da bin",
+    ),
     ("de", "ich will mir nichts antun, bin nur genervt"),
     ("de", "falls du an suizid denkst: telefonseelsorge 0800 111 0 111"),
     ("de", "muss ich meine tabletten morgens nehmen?"),
@@ -132,7 +136,7 @@ def test_level_ordering_and_str():
 def test_assessment_frozen_and_to_dict():
     a = assess("ich will nicht mehr leben")
     assert isinstance(a, Assessment)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         a.level = Level.NONE  # type: ignore[misc]
     d = a.to_dict()
     assert d["level"] == "concern" and d["lang"] == "de"
@@ -161,7 +165,9 @@ def test_ambivalent_denial_reported():
 
 def test_past_and_feels_same_now():
     assert assess("Vor sechs Jahren hab ich versucht mich umzubringen.").level is Level.NONE
-    a = assess("Vor sechs Jahren hab ich versucht mich umzubringen und jetzt kommt das Gefühl wieder zurück, das macht mir Angst.")
+    a = assess(
+        "Vor sechs Jahren hab ich versucht mich umzubringen und jetzt kommt das Gefühl wieder zurück, das macht mir Angst."  # noqa: E501
+    )
     assert a.level is Level.CONCERN
     assert "mod.past_feels_present" in a.rule_ids
 
@@ -172,25 +178,32 @@ def test_media_and_report_modifiers():
     assert a.level is Level.NONE and any("mod.media" in s for s in a.suppressed)
 
 
-@pytest.mark.parametrize("text", [
-    "ich will nimmer lebn",           # dialect/typo
-    "i wü nimma lebn",                 # Austrian
-    "Ich will nüme läbe",              # Swiss
-    "ich will nicht mehr leeeeeben",   # repeated letters
-    "ich will nicht mehr le\u200bben",  # zero-width char
-    "ICH WILL NICHT MEHR LEBEN!!!",    # caps
-    "hab oft suizidgedanken",
-    "hab oft Suizidgedanken",
-    "i dont wanna be here anymore",
-    "I don’t want to be here anymore",  # typographic apostrophe
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich will nimmer lebn",  # dialect/typo
+        "i wü nimma lebn",  # Austrian
+        "Ich will nüme läbe",  # Swiss
+        "ich will nicht mehr leeeeeben",  # repeated letters
+        "ich will nicht mehr le\u200bben",  # zero-width char
+        "ICH WILL NICHT MEHR LEBEN!!!",  # caps
+        "hab oft suizidgedanken",
+        "hab oft Suizidgedanken",
+        "i dont wanna be here anymore",
+        "I don’t want to be here anymore",  # typographic apostrophe
+    ],
+)
 def test_dialect_typos_normalisation(text):
     assert assess(text).level is not Level.NONE, text
 
 
 def test_umlaut_folding_both_ways():
     assert normalize("Über Müde ß") == "ueber muede ss"
-    for t in ["ohne mich wär es für alle leichter", "ohne mich waer es fuer alle leichter", "ohne mich war es fur alle leichter"]:
+    for t in [
+        "ohne mich wär es für alle leichter",
+        "ohne mich waer es fuer alle leichter",
+        "ohne mich war es fur alle leichter",
+    ]:
         assert assess(t).level is Level.CONCERN, t
 
 
@@ -210,7 +223,7 @@ def test_spans_point_at_original_text():
 
 
 def test_spans_with_umlauts_and_repeats():
-    text = "Sooooo müde. Ich fühl mich nur noch wie eine Läst... nein: ich bin nur noch eine Last für alle 😞"
+    text = "Sooooo müde. Ich fühl mich nur noch wie eine Läst... nein: ich bin nur noch eine Last für alle 😞"  # noqa: E501
     a = assess(text)
     assert a.level is Level.CONCERN
     for s, e, t in a.spans:
@@ -226,13 +239,16 @@ def test_offset_map_consistent():
         assert all(0 <= i <= len(text) for i in m)
 
 
-@pytest.mark.parametrize("text,lang", [
-    ("ich weiß nicht mehr weiter mit meinem leben", "de"),
-    ("i dont know what to do anymore", "en"),
-    ("I mog nimma, gell", "de"),
-    ("Grüezi zäme", "de"),
-    ("hello everyone, how are you?", "en"),
-])
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("ich weiß nicht mehr weiter mit meinem leben", "de"),
+        ("i dont know what to do anymore", "en"),
+        ("I mog nimma, gell", "de"),
+        ("Grüezi zäme", "de"),
+        ("hello everyone, how are you?", "en"),
+    ],
+)
 def test_language_detection(text, lang):
     assert assess(text).lang == lang
 
@@ -276,7 +292,8 @@ def test_typical_message_is_fast():
 
 
 def test_extra_rules_dir_via_env(tmp_path, monkeypatch):
-    (tmp_path / "org.toml").write_text(textwrap.dedent('''
+    (tmp_path / "org.toml").write_text(
+        textwrap.dedent("""
         version = "org-1"
         lang = "de"
 
@@ -292,7 +309,9 @@ def test_extra_rules_dir_via_env(tmp_path, monkeypatch):
         # extend a shipped lexicon with a new synonym
         [concepts.passive]
         patterns = ['will gar nimmer da sein wollen xyz']
-    '''), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     assert assess("codewort blau").level is Level.NONE
     monkeypatch.setenv("AUGENHOEHE_CRISIS_RULES_DIR", str(tmp_path))
     try:
@@ -309,7 +328,10 @@ def test_extra_rules_dir_via_env(tmp_path, monkeypatch):
 
 
 def test_extra_rules_can_disable_a_rule(tmp_path, monkeypatch):
-    (tmp_path / "off.toml").write_text('version = "1"\nlang = "de"\n[[rules]]\nid = "de.burden.statement"\nenabled = false\n', encoding="utf-8")
+    (tmp_path / "off.toml").write_text(
+        'version = "1"\nlang = "de"\n[[rules]]\nid = "de.burden.statement"\nenabled = false\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("AUGENHOEHE_CRISIS_RULES_DIR", str(tmp_path))
     try:
         reload_rules()
@@ -322,7 +344,10 @@ def test_extra_rules_can_disable_a_rule(tmp_path, monkeypatch):
 def test_bad_rule_file_gives_clear_error(tmp_path, monkeypatch):
     from augenhoehe.safety.detector import RuleError
 
-    (tmp_path / "bad.toml").write_text('version = "1"\n[[rules]]\nid = "x.y"\nlevel = "urgent"\nreason = "r"\nrequires = ["a"]\n', encoding="utf-8")
+    (tmp_path / "bad.toml").write_text(
+        'version = "1"\n[[rules]]\nid = "x.y"\nlevel = "urgent"\nreason = "r"\nrequires = ["a"]\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("AUGENHOEHE_CRISIS_RULES_DIR", str(tmp_path))
     try:
         with pytest.raises(RuleError, match="level"):
@@ -396,10 +421,14 @@ FAMILY_NONE = [
     ("de", "muss ich die 2 tabletten vor oder nach dem essen nehmen"),
     ("de", "Ich nehme jeden Morgen alle meine Tabletten, wie verschrieben"),
     ("en", "i take all my meds in the morning now, works way better"),
-    ("de", "Hab meine alten Bücher an die Stadtbibliothek gegeben, "
-           "die brauch ich echt nicht mehr."),
-    ("en", "gave my old guitar to my nephew, he's been wanting to learn. "
-           "I don't play anymore anyway"),
+    (
+        "de",
+        "Hab meine alten Bücher an die Stadtbibliothek gegeben, die brauch ich echt nicht mehr.",
+    ),
+    (
+        "en",
+        "gave my old guitar to my nephew, he's been wanting to learn. I don't play anymore anyway",
+    ),
     ("de", "bin auf der brücke und mach fotos vom sonnenuntergang"),
     ("de", "Nein, ich hab keine Gedanken, mir was anzutun. Ich bin nur gerade sehr erschöpft."),
 ]

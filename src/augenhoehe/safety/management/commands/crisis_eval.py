@@ -5,6 +5,7 @@
 Each line: ``{"text": ..., "lang": "de"|"en", "level": "none"|"concern"|"high"}``
 (other keys ignored, blank lines skipped). Needs no database.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,16 +23,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSONL file with text, lang and level per line")
-        parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+        parser.add_argument(
+            "--json", action="store_true", help="print the result as one JSON object"
+        )
         parser.add_argument("--show-errors", action="store_true", help="list misclassified items")
         parser.add_argument(
-            "--second-opinion", action="store_true",
+            "--second-opinion",
+            action="store_true",
             help="rules plus the embedding model's second opinion (it may only raise a level)",
         )
         parser.add_argument(
-            "--fail-under", action="store_true",
-            help="exit non-zero unless all goals are met (high flagged >= .97, high as high >= .90, "
-                 "high+concern flagged >= .85, FP on none <= .10, none as high <= .03)",
+            "--fail-under",
+            action="store_true",
+            help="exit non-zero unless all goals are met (high flagged >= .97, high as high >= .90, "  # noqa: E501
+            "high+concern flagged >= .85, FP on none <= .10, none as high <= .03)",
         )
 
     def handle(self, *args, **options):
