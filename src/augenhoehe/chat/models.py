@@ -19,7 +19,7 @@ class Room(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     last_seq = models.BigIntegerField(default=0)
     # Counts edits, deletions and hides, so a client that was away can catch up on them.
-    last_change = models.BigIntegerField(default=0)
+    last_change = models.BigIntegerField(default=0, db_default=0)
     label_perspectives = models.BooleanField(
         _("show perspectives"),
         default=False,
@@ -49,7 +49,7 @@ class Message(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     # The room's change counter at this message's last edit, deletion or hide (0: never).
-    change_no = models.BigIntegerField(default=0)
+    change_no = models.BigIntegerField(default=0, db_default=0)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
