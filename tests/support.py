@@ -118,3 +118,20 @@ print("RESULT" + json.dumps({{"room": group.room_id, "tokens": tokens}}))
     out = manage(env, "shell", "-c", script)
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
     return json.loads(line[len("RESULT") :])
+
+
+@contextlib.contextmanager
+def running_server(home: Path, setup: str = ""):
+    """Serve Augenhöhe (ASGI, WebSockets included) on a free port for a browser test: a
+    fresh SQLite file under ``home``, ``setup`` run in ``augenhoehe shell``. Yields the URL."""
+    env = base_env(SQLITE_PATH=str(home / "db.sqlite3"), AUGENHOEHE_HOME=str(home))
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    manage(env, "migrate", "--noinput", "-v0")
+    if setup:
+        manage(env, "shell", "-c", setup)
+    server = Server(env).start()
+    try:
+        yield server.origin
+    finally:
+        server.stop()

@@ -8,21 +8,16 @@ without /usr/bin/chromium and fails instead when CI=true.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
+
+from tests.support import running_server
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "ein-sicheres-passwort-42"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BIN = Path(sys.executable).parent
 SETUP = f"""
 from augenhoehe.accounts.actions import grant_role, register_user
 from augenhoehe.conversations import actions
@@ -34,68 +29,10 @@ actions.set_availability(sam, available=True)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def uvicorn_server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("conversation")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        SQLITE_PATH=str(home / "db.sqlite3"),
-        AUGENHOEHE_HOME=str(home),
-        DEBUG="true",
-        FAST_PASSWORD_HASHER="true",
-        PLAIN_STATIC_STORAGE="true",
-        LOG_LEVEL="warning",
-        DJANGO_SETTINGS_MODULE="augenhoehe.settings",
-    )
-    manage = [sys.executable, "-m", "augenhoehe"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=home)
-    subprocess.run(
-        [*manage, "shell", "-c", SETUP], env=env, check=True, cwd=home, stdout=subprocess.DEVNULL
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "augenhoehe.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=home,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(
-                    "uvicorn did not start: "
-                    + server.stderr.read().decode(errors="replace")[-2000:]
-                )
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with running_server(tmp_path_factory.mktemp("conversation"), SETUP) as url:
+        yield url
 
 
 def check_accessibility(page) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.support import running_server
 
 from augenhoehe.safety.tests.conftest import RISKY_DE
 
@@ -46,55 +47,11 @@ def browser():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``augenhoehe serve`` (ASGI) on a temporary SQLite file, as in the group chat test."""
-    import os
-    import subprocess
-    import time
-
     from tests.browser import test_group_chat as chat_journey
 
-    home = tmp_path_factory.mktemp("safety-e2e")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        SQLITE_PATH=str(home / "db.sqlite3"),
-        AUGENHOEHE_HOME=str(home),
-        DEBUG="true",
-        FAST_PASSWORD_HASHER="true",
-        PLAIN_STATIC_STORAGE="true",
-        LOG_LEVEL="warning",
-    )
-    command = str(chat_journey.BIN / "augenhoehe")
-    subprocess.run([command, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=home)
-    subprocess.run(
-        [command, "shell", "-c", SETUP.format(password=chat_journey.PASSWORD)],
-        env=env,
-        check=True,
-        cwd=home,
-        stdout=subprocess.DEVNULL,
-    )
-    port = chat_journey.free_port()
-    proc = subprocess.Popen(
-        [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=home,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            chat_journey.socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("server did not start: " + proc.stderr.read().decode()[-2000:])
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    setup = SETUP.format(password=chat_journey.PASSWORD)
+    with running_server(tmp_path_factory.mktemp("safety-e2e"), setup) as url:
+        yield url
 
 
 def test_writer_sees_the_card_others_do_not_and_staff_are_alerted_live(browser, server):
