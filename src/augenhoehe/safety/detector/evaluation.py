@@ -15,10 +15,10 @@ language and overall:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from . import assess
+from . import Assessment, assess
 
 LEVELS = ("none", "concern", "high")
 
@@ -103,15 +103,26 @@ def goals_met(metrics: dict) -> list[str]:
     return failed
 
 
-def evaluate(records: Iterable[dict]) -> dict:
-    """Assess every record and compute the metrics per language and overall."""
+def evaluate(
+    records: Iterable[dict],
+    assess_many: Callable[[Sequence[str], Sequence[str | None]], list[Assessment]] | None = None,
+) -> dict:
+    """Assess every record and compute the metrics per language and overall.
+
+    ``assess_many`` assesses all texts at once (e.g. rules + second opinion, batched);
+    by default each text goes through the rules' ``assess``."""
+    records = list(records)
+    hints = [rec.get("lang") for rec in records]
+    texts = [rec["text"] for rec in records]
+    if assess_many is None:
+        assessments = [assess(text, hint) for text, hint in zip(texts, hints, strict=True)]
+    else:
+        assessments = assess_many(texts, hints)
     by_lang: dict[str, list[tuple[str, str]]] = {}
     overall: list[tuple[str, str]] = []
     errors = []
-    for i, rec in enumerate(records):
+    for i, (rec, hint, a) in enumerate(zip(records, hints, assessments, strict=True)):
         exp = rec["level"]
-        hint = rec.get("lang")
-        a = assess(rec["text"], hint)
         got = a.level.value
         lang = hint if hint in ("de", "en") else a.lang
         by_lang.setdefault(lang, []).append((exp, got))
