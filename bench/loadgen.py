@@ -219,8 +219,8 @@ class LoadGen:
                     if c.subscribed is not None and not c.subscribed.done():
                         head = f.get("last_seq", 0)
                         after = f.get("after")
-                        c.start_seq = head if after is None else after
-                        if c.last_seq is None:
+                        if c.last_seq is None:  # the first subscription, not a resume
+                            c.start_seq = head if after is None else after
                             c.last_seq = c.start_seq
                         c.subscribed.set_result(True)
                 elif typ == "error":
