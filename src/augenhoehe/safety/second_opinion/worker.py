@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -171,9 +172,12 @@ _executor: concurrent.futures.ProcessPoolExecutor | None = None
 
 
 def _init_child() -> None:
-    # One BLAS thread: the child shares the machine with the chat server.
+    # One BLAS thread and a lower CPU priority: the second opinion is background work and
+    # must never make the chat slow (the rules have already screened every message).
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
+    with contextlib.suppress(OSError):
+        os.nice(10)
 
 
 def evaluate(texts: list[str], langs: list[str | None]):
