@@ -43,7 +43,16 @@ format: install
 	$(BIN)/ruff check --fix src tests bench scripts conftest.py
 	$(BIN)/ruff format src tests bench scripts conftest.py
 
-test: install messages chromium lint test-sqlite test-postgres
+test: install messages chromium lint crisis-eval test-sqlite test-postgres
+
+# The crisis detector's figures, printed in every test run: the shared development set
+# (required when CI=true) and the blind held-out set with the second opinion.
+DEV_SET := ../shared/data/crisis_dev.jsonl
+crisis-eval: install messages
+	@if [ -f $(DEV_SET) ]; then DEBUG=true $(BIN)/augenhoehe crisis-eval $(DEV_SET); \
+	elif [ "$$CI" = "true" ]; then echo "$(DEV_SET) is missing (required when CI=true)"; exit 1; \
+	else echo "$(DEV_SET) not found: skipping its figures"; fi
+	DEBUG=true $(BIN)/augenhoehe crisis-eval --second-opinion src/augenhoehe/safety/tests/data/blind_b.jsonl
 
 test-sqlite: install messages
 	REDIS_TEST_URL=$(REDIS_TEST_URL) $(BIN)/pytest
