@@ -364,7 +364,7 @@ def main(argv=None) -> int:
     ap.add_argument("--char-scale", type=float, default=Config.char_scale)
     ap.add_argument("--dry-run", action="store_true", help="cross-validate only, write nothing")
     a = ap.parse_args(argv)
-    for bad in ("crisis_dev", "B"):
+    for bad in ("crisis_dev", "B", "blind_b"):
         if any(Path(f).stem == bad for f in a.files):
             ap.error(f"{bad} is an evaluation set; never train on it")
     cfg = Config(kind=a.kind, l2=a.l2, rule_scale=a.rule_scale, char_scale=a.char_scale)
