@@ -153,6 +153,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
                     room=data.get("room"),
                     client_id=data.get("client_id"),
                 )
+            except Exception:
+                # Nothing was acknowledged, so the client may simply send again; the socket
+                # stays open (e.g. the database was briefly unavailable).
+                logger.exception("websocket frame of type %s failed", data.get("type"))
+                self._error(
+                    "server_error",
+                    _("Something went wrong on our side. Please try again in a moment."),
+                    room=data.get("room"),
+                    client_id=data.get("client_id"),
+                    retry_after=2,
+                )
 
     async def on_subscribe(self, data: dict) -> None:
         room_id = _int_field(data, "room")

@@ -340,3 +340,29 @@ async def test_resume_catches_up_on_edits_and_deletions_made_while_away(cast, to
     assert await helga.receive_nothing(timeout=0.3)
     await helga.disconnect()
     await mira.disconnect()
+
+
+async def test_an_unexpected_failure_gets_an_error_frame_and_the_socket_stays_open(
+    cast, tokens, make_room, monkeypatch
+):
+    """A failing database write is reported; nothing is acknowledged, a retry then works."""
+    from augenhoehe.chat import actions
+
+    room = await sync_to_async(make_room)(cast.mira)
+    comm, _ = await connect(tokens["mira"])
+    real = actions.send_messages
+
+    def broken(requests):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("augenhoehe.chat.batching.send_messages", broken)
+    await send(comm, {"type": "send", "room": room.pk, "client_id": "c1", "body": "hallo"})
+    error = (await frames_until(comm, lambda f: f["type"] == "error"))[-1]
+    assert error["code"] == "server_error" and error["client_id"] == "c1"
+    assert error["retry_after"] >= 1
+
+    monkeypatch.setattr("augenhoehe.chat.batching.send_messages", real)
+    await send(comm, {"type": "send", "room": room.pk, "client_id": "c1", "body": "hallo"})
+    ack = (await frames_until(comm, lambda f: f["type"] == "ack"))[-1]
+    assert (ack["seq"], ack["duplicate"]) == (1, False)
+    await comm.disconnect()
