@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 EXTRA = HERE.parent / "tests" / "data" / "crisis_extra.jsonl"
 TRAIN_A = HERE / "data" / "train_a.jsonl"
 TRAIN_C = HERE / "data" / "train_c.jsonl"
+TRAIN_D = HERE / "data" / "train_d.jsonl"  # a fourth writer; indirect high-risk focus
 RULE_FITTED = {"crisis_extra"}  # sources the rules were built on
 SEED = 20250601
 
@@ -60,7 +61,7 @@ class Config:
 
 
 def default_files() -> list[Path]:
-    return [p for p in (EXTRA, TRAIN_A, TRAIN_C) if p.exists()]
+    return [p for p in (EXTRA, TRAIN_A, TRAIN_C, TRAIN_D) if p.exists()]
 
 
 def load_records(paths) -> list[dict]:
@@ -353,7 +354,7 @@ def train(
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("files", nargs="*", help="training JSONL files (default: extra, A, C)")
+    ap.add_argument("files", nargs="*", help="training JSONL files (default: extra, A, C, D)")
     ap.add_argument("--out", default=str(WEIGHTS_PATH))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--repeats", type=int, default=2)

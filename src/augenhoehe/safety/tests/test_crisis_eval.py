@@ -240,11 +240,12 @@ def test_call_command_when_settings_configured(tmp_path):
 
 BLIND_B = Path(__file__).parent / "data" / "blind_b.jsonl"
 
-# Figures on the blind set when it was added (rules + second opinion, overall): high flagged
-# 0.877, high as high 0.815, high+concern flagged 0.883, FP on none 0.067, none as high
-# 0.025. The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not all met yet; this floor only
-# keeps later changes from making the safety net worse on messages nobody tuned for.
-BLIND_FLOOR = {"high_flagged": 0.86, "high_as_high": 0.80, "risk_flagged": 0.86}
+# Figures on the blind set (rules + second opinion trained on extra + A + C + D, overall):
+# high flagged 0.892, high as high 0.831, high+concern flagged 0.892, FP on none 0.067, none
+# as high 0.025. The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not all met yet; this
+# floor only keeps later changes from making the safety net worse on messages nobody tuned
+# for.
+BLIND_FLOOR = {"high_flagged": 0.87, "high_as_high": 0.81, "risk_flagged": 0.87}
 BLIND_CEILING = {"none_fp_rate": 0.08, "none_as_high_rate": 0.03}
 
 
