@@ -6,16 +6,13 @@ in a subprocess against a temporary SQLite file. Every page is checked with axe-
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
+from tests.browser.helpers import PASSWORD, check_accessibility, open_as
 from tests.support import running_server
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "ein-sicheres-passwort-42"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SETUP = f"""
 from augenhoehe.accounts.actions import register_user
 from augenhoehe.groups import actions
@@ -32,32 +29,6 @@ actions.join_group(anna, group.pk, accept_rules=True)
 def asgi_server(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("asgi"), SETUP) as url:
         yield url
-
-
-def check_accessibility(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.wait_for_load_state("load")
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    if results.violations_count:
-        pytest.fail(
-            f"axe found accessibility problems on {page.url}:\n" + results.generate_report(),
-            pytrace=False,
-        )
-
-
-def open_as(browser, base: str, pseudonym: str, **options):
-    context = browser.new_context(locale="de-DE", base_url=base, **options)
-    page = context.new_page()
-    page.goto("/konto/anmelden/")
-    page.get_by_label("Pseudonym").fill(pseudonym)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
-    return context, page
 
 
 def messages_with(page, text: str):
