@@ -108,3 +108,13 @@ def cast(db):
 @pytest.fixture
 def anon_api(client):
     return Api(client)
+
+
+@pytest.fixture(autouse=True)
+def fresh_send_limiter():
+    """The chat rate limiter is per process; SQLite reuses user ids after each flush."""
+    from augenhoehe.chat import ratelimit
+
+    ratelimit._limiter = None
+    yield
+    ratelimit._limiter = None

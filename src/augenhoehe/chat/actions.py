@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from augenhoehe.chat import events
 from augenhoehe.chat.access import RoomNotFound, access_room, can_moderate_room, record_hidden
 from augenhoehe.chat.models import MAX_BODY, Message, ReadMarker, Room
+from augenhoehe.chat.ratelimit import RateLimited, check_send_rate
 from augenhoehe.core.lib.realtime import notify_user_on_commit, publish_sync, room_topic, user_topic
 
 MAX_CLIENT_ID = 64
@@ -101,17 +102,32 @@ def send_messages(requests: list[SendRequest]) -> list[SendResult | Exception]:
     has a SendResult or the exception (RoomNotFound, ValidationError) per request, in order;
     one bad request never touches the others. Broadcasts happen only after the commit.
     """
+    # The rate limit is decided once per request, so a redone batch does not count twice.
+    limited: dict[int, RateLimited | None] = {}
     try:
         with transaction.atomic():
-            return _store_batch(requests, isolate=False)
+            return _store_batch(requests, isolate=False, limited=limited)
     except IntegrityError:
         # A client_id raced in from another connection or process after the duplicate
         # check: do it again with a savepoint per message.
         with transaction.atomic():
-            return _store_batch(requests, isolate=True)
+            return _store_batch(requests, isolate=True, limited=limited)
 
 
-def _store_batch(requests: list[SendRequest], *, isolate: bool) -> list[SendResult | Exception]:
+def _rate(limited: dict[int, RateLimited | None], index: int, user_id: int) -> RateLimited | None:
+    """Only new messages count against CHAT_MESSAGES_PER_MINUTE (a retry is free)."""
+    if index not in limited:
+        try:
+            check_send_rate(user_id)
+            limited[index] = None
+        except RateLimited as exc:
+            limited[index] = exc
+    return limited[index]
+
+
+def _store_batch(
+    requests: list[SendRequest], *, isolate: bool, limited: dict[int, RateLimited | None]
+) -> list[SendResult | Exception]:
     prepared: list[tuple[SendRequest, Room, str, str] | Exception] = []
     for request in requests:
         try:
@@ -124,7 +140,7 @@ def _store_batch(requests: list[SendRequest], *, isolate: bool) -> list[SendResu
         prepared.append((request, room, body, client_id))
     stored = _already_stored([p for p in prepared if not isinstance(p, Exception)])
     outcomes: list[SendResult | Exception] = []
-    for item in prepared:
+    for index, item in enumerate(prepared):
         if isinstance(item, Exception):
             outcomes.append(item)
             continue
@@ -132,6 +148,10 @@ def _store_batch(requests: list[SendRequest], *, isolate: bool) -> list[SendResu
         key = (room.pk, request.user.pk, client_id)
         if key in stored:  # a retry of a stored message (or twice in this batch)
             outcomes.append(SendResult(stored[key], room, created=False))
+            continue
+        too_fast = _rate(limited, index, request.user.pk)
+        if too_fast is not None:
+            outcomes.append(too_fast)
             continue
         if isolate:
             try:

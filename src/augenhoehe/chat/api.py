@@ -8,7 +8,7 @@ from pydantic import Field
 
 from augenhoehe.chat import actions, events, selectors
 from augenhoehe.chat.access import RoomNotFound, access_room
-from augenhoehe.chat.ratelimit import send_limiter
+from augenhoehe.chat.ratelimit import RateLimited
 from augenhoehe.core.lib.http import ApiError, validation_error_dict
 
 router = Router(tags=["chat"])
@@ -89,15 +89,14 @@ def history(request: HttpRequest, room_id: int, q: Query[HistoryQuery]):
 )
 def send(request: HttpRequest, room_id: int, payload: SendIn):
     """Send a message. Retrying with the same ``client_id`` returns the original (200)."""
-    wait = send_limiter().hit(request.auth.pk)
-    if wait:
-        raise ApiError(429, _("You are writing very fast. Please wait a moment."))
     try:
         result = actions.send_message(
             request.auth, room_id, body=payload.body, client_id=payload.client_id
         )
     except RoomNotFound:
         raise ApiError(404, _("Not found.")) from None
+    except RateLimited as exc:
+        raise ApiError(429, exc.messages[0]) from None
     except ValidationError as exc:
         raise ApiError(422, " ".join(exc.messages), validation_error_dict(exc)) from None
     support = None

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from augenhoehe.chat import actions, events, selectors
 from augenhoehe.chat.access import RoomNotFound, access_room
 from augenhoehe.chat.batching import get_batcher
-from augenhoehe.chat.ratelimit import retry_hint, send_limiter
+from augenhoehe.chat.ratelimit import RateLimited
 from augenhoehe.core.lib.realtime import get_hub
 
 logger = logging.getLogger(__name__)
@@ -184,23 +184,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def on_send(self, data: dict) -> None:
         room_id = _int_field(data, "room")
         client_id = data.get("client_id")
-        wait = send_limiter().hit(self.user.pk)
-        if wait:
+        state = self.rooms.get(room_id)
+        gated = None
+        if state is not None and time.monotonic() - state.gated_at < GATE_TTL_SECONDS:
+            gated = state.room
+        try:
+            result = await get_batcher().submit(
+                actions.SendRequest(self.user, room_id, data.get("body"), client_id, gated)
+            )
+        except RateLimited as exc:
             self._error(
                 "rate_limited",
                 _("You are writing very fast. Please wait a moment before sending again."),
                 room=room_id,
                 client_id=client_id,
-                retry_after=retry_hint(wait),
+                retry_after=exc.retry_after,
             )
             return
-        state = self.rooms.get(room_id)
-        gated = None
-        if state is not None and time.monotonic() - state.gated_at < GATE_TTL_SECONDS:
-            gated = state.room
-        result = await get_batcher().submit(
-            actions.SendRequest(self.user, room_id, data.get("body"), client_id, gated)
-        )
         if state is not None and gated is None:
             state.room, state.gated_at = result.room, time.monotonic()
         self._queue_raw(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import time
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from augenhoehe.core.lib.conf import site_setting
 
 
@@ -41,3 +44,21 @@ def send_limiter() -> RateLimiter:
 
 def retry_hint(seconds: float) -> int:
     return max(1, math.ceil(seconds))
+
+
+class RateLimited(ValidationError):
+    """More new messages than CHAT_MESSAGES_PER_MINUTE; ``retry_after`` in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            _("You are writing very fast. Please wait a moment before sending again."),
+            code="rate_limited",
+        )
+        self.retry_after = retry_after
+
+
+def check_send_rate(user_id: int) -> None:
+    """Take one token for a new message of this person, or raise RateLimited."""
+    wait = send_limiter().hit(user_id)
+    if wait:
+        raise RateLimited(retry_hint(wait))

@@ -21,7 +21,6 @@ from augenhoehe.accounts.models import RoleGrant
 from augenhoehe.chat import actions as chat_actions
 from augenhoehe.chat import selectors as chat_selectors
 from augenhoehe.chat.access import RoomNotFound
-from augenhoehe.chat.ratelimit import send_limiter
 from augenhoehe.groups import actions, selectors
 from augenhoehe.groups.access import may_facilitate
 from augenhoehe.groups.forms import GroupFilterForm, JoinForm, MessageForm, RemoveForm
@@ -128,8 +127,6 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 def send(request: HttpRequest, slug: str) -> HttpResponse:
     group = _group(slug)
     form = MessageForm(request.POST)
-    if form.is_valid() and send_limiter().hit(request.user.pk or 0):
-        form.add_error(None, _("You are writing very fast. Please wait a moment."))
     if form.is_valid():
         try:
             result = chat_actions.send_message(request.user, group.room_id, **form.cleaned_data)

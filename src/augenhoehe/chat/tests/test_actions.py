@@ -150,3 +150,21 @@ def test_the_hand_written_insert_covers_every_required_column():
     fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
     required = {f.column for f in fields if not f.null}
     assert required <= set(INSERT_COLUMNS) <= {f.column for f in fields}
+
+
+def test_the_rate_limit_lives_in_the_action_and_retries_are_free(cast, make_room, settings):
+    """Every path (socket, API, pages without JavaScript) goes through send_messages, so the
+    limit holds everywhere; resending a stored message does not use up the allowance."""
+    from augenhoehe.chat.ratelimit import RateLimited
+
+    settings.AUGENHOEHE = {**settings.AUGENHOEHE, "CHAT_MESSAGES_PER_MINUTE": 2}
+    room = make_room(cast.mira)
+    actions.send_message(cast.mira, room.pk, body="eins", client_id="r1")
+    for _ in range(3):
+        again = actions.send_message(cast.mira, room.pk, body="eins", client_id="r1")
+        assert not again.created
+    actions.send_message(cast.mira, room.pk, body="zwei", client_id="r2")
+    with pytest.raises(RateLimited) as caught:
+        actions.send_message(cast.mira, room.pk, body="drei", client_id="r3")
+    assert caught.value.retry_after >= 1
+    assert Message.objects.filter(room=room).count() == 2

@@ -15,6 +15,9 @@ from pathlib import Path
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("FAST_PASSWORD_HASHER", "true")
 os.environ.setdefault("PLAIN_STATIC_STORAGE", "true")
+# Fixtures create data through the send action, faster than a person types; the rate-limit
+# tests set their own low limit.
+os.environ.setdefault("CHAT_MESSAGES_PER_MINUTE", "100000")
 # The crisis second opinion (a background model) only where a test turns it on.
 os.environ.setdefault("CRISIS_SECOND_OPINION", "false")
 
