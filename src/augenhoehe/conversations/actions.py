@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from augenhoehe.accounts.models import Language
+from augenhoehe.accounts.models import Language, Role
 from augenhoehe.chat.actions import create_room, notify_user, revoke_room_access
 from augenhoehe.chat.models import Room
 from augenhoehe.conversations import matching
@@ -322,9 +322,15 @@ def _close(conversation: Conversation, *, by) -> None:
 
 
 def on_duty_professional():
+    """The professional on duty who went on duty last (moderators on duty receive crisis
+    alerts, but conversations are handed over to professionals only)."""
     duty = (
         OnDuty.objects.select_related("user")
-        .filter(until__isnull=True, user__is_active=True)
+        .filter(
+            until__isnull=True,
+            user__is_active=True,
+            user__role_grants__role=Role.PROFESSIONAL,
+        )
         .order_by("-since")
         .first()
     )
@@ -442,8 +448,13 @@ def write_debrief(user, conversation_id, *, body: str):
     return note
 
 
+def may_be_on_duty(user) -> bool:
+    """Professionals and moderators can be on duty: crisis alerts go to whoever is."""
+    return bool(getattr(user, "is_professional", False) or getattr(user, "is_moderator", False))
+
+
 def set_on_duty(user, *, on: bool) -> OnDuty | None:
-    if not user.is_professional:
+    if not may_be_on_duty(user):
         raise NotFound
     now = timezone.now()
     with transaction.atomic():

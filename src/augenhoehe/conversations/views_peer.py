@@ -70,12 +70,14 @@ def peer_profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def staff(request: HttpRequest) -> HttpResponse:
-    if not getattr(request.user, "is_professional", False):
+    if not actions.may_be_on_duty(request.user):
         raise Http404
+    professional = request.user.is_professional
     context = {
         "on_duty": selectors.is_on_duty(request.user),
-        "inbox": selectors.handover_inbox(request.user),
-        "notes": selectors.debrief_notes(request.user),
+        "professional": professional,
+        "inbox": selectors.handover_inbox(request.user) if professional else [],
+        "notes": selectors.debrief_notes(request.user) if professional else [],
     }
     return render(request, "conversations/staff.html", context)
 

@@ -162,9 +162,12 @@ def test_the_seeker_cannot_hand_over(ready, conversation):
 
 
 @pytest.mark.django_db
-def test_only_professionals_go_on_duty(ready):
-    for who in ("mira", "peer", "moderator"):
+def test_only_professionals_and_moderators_go_on_duty(ready):
+    for who in ("mira", "peer"):
         assert ready.api(who).post("conversations/on-duty", {"on": True}).status_code == 404
+    # moderators receive crisis alerts on duty (handovers stay with professionals)
+    response = ready.api("moderator").post("conversations/on-duty", {"on": True})
+    assert response.status_code == 200 and response.json()["on_duty"] is True
 
 
 @pytest.mark.django_db
