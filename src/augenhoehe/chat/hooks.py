@@ -28,3 +28,17 @@ def run_message_hooks(*, author, room, message) -> Any:
         if outcome is not None:
             result = outcome
     return result
+
+
+_EDIT_HOOKS: list[MessageHook] = []
+
+
+def register_edit_hook(hook: MessageHook) -> None:
+    """Hooks for an edited message (new body), inside the edit's transaction."""
+    if hook not in _EDIT_HOOKS:
+        _EDIT_HOOKS.append(hook)
+
+
+def run_edit_hooks(*, author, room, message) -> None:
+    for hook in _EDIT_HOOKS:
+        hook(author=author, room=room, message=message)

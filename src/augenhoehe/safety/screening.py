@@ -9,6 +9,7 @@ database (the consumer calls it on the event loop).
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +72,36 @@ def screen_chat_message(*, author, room, message) -> SupportCard | None:
         # The message must go through even if the safety net fails; the log says so loudly.
         logger.exception("crisis screening failed for a message in room %s", room.pk)
         return None
+
+
+def screen_edited_message(*, author, room, message) -> None:
+    """The edit hook: an edited message is screened again, inside the edit's transaction.
+
+    A flag (and, for ``high``, an alert) is written only when the new text rates higher
+    than anything this message was flagged with before, so rewording a flagged message
+    never repeats the card or the alert. The writer's card goes to their open sockets."""
+    try:
+        assessment = assess_text(message.body)
+        previous = Level.NONE
+        for level in Flag.objects.filter(room_id=room.pk, message_seq=message.seq).values_list(
+            "level", flat=True
+        ):
+            previous = max(previous, Level(level), key=lambda lv: lv.rank)
+        if previous is Level.NONE and (assessment is None or assessment.level is not Level.HIGH):
+            _second_opinion_after_commit(author, room, message)
+        if assessment is None or assessment.level.rank <= previous.rank:
+            return
+        flag = record_flag(
+            author, assessment, context_kind=room.kind, room_id=room.pk, message_seq=message.seq
+        )
+        card = support_card(author, flag)
+        from augenhoehe.core.lib.realtime import notify_user_on_commit
+
+        frame = card.to_frame(room=room.pk, seq=message.seq)
+        notify_user_on_commit(author.pk, json.dumps(frame, separators=(",", ":")))
+    except Exception:
+        # The edit must go through even if the safety net fails; the log says so loudly.
+        logger.exception("crisis screening failed for an edited message in room %s", room.pk)
 
 
 def _second_opinion_after_commit(author, room, message) -> None:

@@ -241,3 +241,64 @@ def test_without_javascript_the_conversation_page_shows_the_card(cast):
     peer_page = login(cast.peer).get(f"/gespraeche/{conversation.pk}/").content.decode()
     assert "Du bist nicht allein" not in peer_page
     assert CONCERN_DE in peer_page
+
+
+# --- edited messages ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_edit_that_adds_acute_danger_is_screened_again(cast, group):
+    """Editing a harmless message into a risky one: flag, alert and the writer's card, as
+    for a new message. Rewording it again, still risky, repeats neither."""
+    tokens = {n: await sync_to_async(issue_token)(cast[n]) for n in ("mira", "helga")}
+    mira, _ = await connect(tokens["mira"])
+    helga, _ = await connect(tokens["helga"])
+    assert (await subscribe(mira, group.room_id))["type"] == "subscribed"
+    assert (await subscribe(helga, group.room_id))["type"] == "subscribed"
+    await send(
+        mira, {"type": "send", "room": group.room_id, "client_id": "e-1", "body": HARMLESS[0]}
+    )
+    await frames_until(mira, lambda f: f["type"] == "ack")
+    assert await sync_to_async(Flag.objects.count)() == 0
+
+    await send(mira, {"type": "edit", "room": group.room_id, "seq": 1, "body": RISKY_DE})
+    frames = await frames_until(mira, lambda f: f["type"] == "crisis_support")
+    assert frames[-1]["room"] == group.room_id and frames[-1]["seq"] == 1
+    assert frames[-1]["level"] == "high"
+    flags = await sync_to_async(list)(Flag.objects.filter(room_id=group.room_id, message_seq=1))
+    assert [f.level for f in flags] == ["high"]
+    assert await sync_to_async(Alert.objects.filter(flag=flags[0]).count)() == 1
+    # the others see the edited message, and no card
+    got = await frames_until(helga, lambda f: f["type"] == "message_edited")
+    assert got[-1]["body"] == RISKY_DE
+    await send(helga, {"type": "ping", "ref": "end"})
+    rest = await frames_until(helga, lambda f: f["type"] == "pong")
+    assert all(f["type"] != "crisis_support" for f in got + rest)
+
+    await send(mira, {"type": "edit", "room": group.room_id, "seq": 1, "body": RISKY_DE + " Echt."})
+    await frames_until(
+        mira, lambda f: f["type"] == "message_edited" and f["body"].endswith("Echt.")
+    )
+    await send(mira, {"type": "ping", "ref": "after-reword"})
+    rest = await frames_until(mira, lambda f: f["type"] == "pong")
+    assert all(f["type"] != "crisis_support" for f in rest)
+    assert await sync_to_async(Flag.objects.count)() == 1
+    assert await sync_to_async(Alert.objects.count)() == 1
+    await mira.disconnect()
+    await helga.disconnect()
+
+
+@pytest.mark.django_db
+def test_an_edit_from_concern_to_high_raises_the_flag_and_alerts(cast, group):
+    sent = send_api(cast, "mira", group.room_id, CONCERN_DE)
+    assert sent.status_code == 201
+    seq = sent.json()["message"]["seq"]
+    assert [f.level for f in Flag.objects.all()] == ["concern"]
+    assert Alert.objects.count() == 0
+    edited = cast.api("mira").patch(f"rooms/{group.room_id}/messages/{seq}", {"body": RISKY_DE})
+    assert edited.status_code == 200
+    assert sorted(f.level for f in Flag.objects.all()) == ["concern", "high"]
+    assert Alert.objects.count() == 1
+    # an edit back to harmless words removes nothing: what was noticed stays noticed
+    cast.api("mira").patch(f"rooms/{group.room_id}/messages/{seq}", {"body": HARMLESS[0]})
+    assert Flag.objects.count() == 2 and Alert.objects.count() == 1
