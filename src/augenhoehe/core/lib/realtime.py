@@ -12,7 +12,9 @@ Sockets implement ``deliver(event: dict) -> None`` (must not block; it queues).
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
+import threading
 import weakref
 from typing import Any, Protocol
 
@@ -147,11 +149,54 @@ def notify_user_on_commit(user_id: int, text: str) -> None:
     transaction.on_commit(lambda: publish_sync(user_topic(user_id), {"kind": "raw", "text": text}))
 
 
-def _log_failure(future) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        logger.error(
-            "publish failed; clients will catch up from the database", exc_info=future.exception()
-        )
+# Publishes handed from worker threads to the event loop: one queue, drained in order by
+# one task, so a batch of messages committed together costs one wake-up of the loop
+# instead of one per message.
+_handover: collections.deque[tuple[str, dict[str, Any]]] = collections.deque()
+_handover_lock = threading.Lock()
+_handover_scheduled = False
+_handover_loop: asyncio.AbstractEventLoop | None = None
+_drainers: set[asyncio.Task] = set()
+
+
+def _hand_over(loop: asyncio.AbstractEventLoop, topic: str, payload: dict[str, Any]) -> None:
+    global _handover_scheduled, _handover_loop
+    with _handover_lock:
+        _handover.append((topic, payload))
+        if _handover_scheduled and _handover_loop is loop and loop.is_running():
+            return  # the drain task on this loop will take it
+        _handover_scheduled = True
+        _handover_loop = loop
+    try:
+        loop.call_soon_threadsafe(_start_drain)
+    except RuntimeError:  # the loop closed meanwhile (shutdown): clients catch up later
+        with _handover_lock:
+            _handover.clear()
+            _handover_scheduled = False
+
+
+def _start_drain() -> None:
+    task = asyncio.ensure_future(_drain_handover())
+    _drainers.add(task)
+    task.add_done_callback(_drainers.discard)
+
+
+async def _drain_handover() -> None:
+    global _handover_scheduled
+    while True:
+        with _handover_lock:
+            if not _handover:
+                _handover_scheduled = False
+                return
+            batch = list(_handover)
+            _handover.clear()
+        for topic, payload in batch:
+            try:
+                await publish(topic, payload)
+            except Exception:
+                logger.exception(
+                    "publishing to %s failed; clients will catch up from the database", topic
+                )
 
 
 def publish_sync(topic: str, payload: dict[str, Any]) -> None:
@@ -170,8 +215,7 @@ def publish_sync(topic: str, payload: dict[str, Any]) -> None:
         except RuntimeError:
             running = None
         if running is None:
-            future = asyncio.run_coroutine_threadsafe(publish(topic, payload), loop)
-            future.add_done_callback(_log_failure)
+            _hand_over(loop, topic, payload)
             return
     try:
         async_to_sync(publish)(topic, payload)

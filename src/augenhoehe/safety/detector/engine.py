@@ -131,15 +131,16 @@ def _run(text: str, lang: str | None, rs: RuleSet):
     langs = _active_langs(norm, detected)
     active = rs.active_concepts(norm)
     hits: dict[str, list[tuple[int, int]]] = {}
+    possible = []
     for lg in ("*", *langs):
         for name in rs.risk_by_lang.get(lg, ()):
-            c = concepts[name]
-            pf = c.prefilter
-            if pf is not None and pf.isdisjoint(active):
-                continue
-            found = _find(c, norm, active)
-            if found:
-                hits[name] = found
+            pf = concepts[name].prefilter
+            if pf is None or not pf.isdisjoint(active):
+                possible.append(name)
+    for name in _worth_searching(rs, langs, possible):
+        found = _find(concepts[name], norm, active)
+        if found:
+            hits[name] = found
     cue_cache: dict[str, list[tuple[int, int]]] = {}
 
     def get(name: str) -> list[tuple[int, int]]:
@@ -387,6 +388,68 @@ def _run(text: str, lang: str | None, rs: RuleSet):
         if level != "none":
             results.append((rule, level, used, mods))
     return text, norm, detected, results, suppressed, applied_mods
+
+
+_REACH_CACHE_SIZE = 4096
+
+
+def _reach_plan(rs: RuleSet, langs: tuple[str, ...]):
+    """Per language set: the rules as requirement groups of risk concepts, and the risk
+    concepts that modifiers and ``unless`` clauses read (always searched when possible)."""
+    plans = rs.__dict__.setdefault("_reach_plans", {})
+    plan = plans.get(langs)
+    if plan is None:
+        concepts = rs.concepts
+
+        def risk(name: str) -> bool:
+            c = concepts.get(name)
+            return c is not None and c.kind == "risk"
+
+        rules = []
+        for r in rs.rules:
+            if r.lang != "*" and r.lang not in langs:
+                continue
+            groups = []
+            for alts in r.requires:
+                if any(not risk(n) for n in alts):
+                    continue  # a cue can satisfy this group: never a reason to skip the rule
+                groups.append(frozenset(alts))
+            members = frozenset(n for alts in r.requires for n in alts if risk(n))
+            rules.append((tuple(groups), members))
+        read_elsewhere: set[str] = set()
+        for r in rs.rules:
+            read_elsewhere.update(n for n in r.unless if risk(n))
+        for m in rs.modifiers:
+            for n in (m.cue, m.exempt, *m.unless, *m.keep_if):
+                n = n.partition("@")[0]
+                if n and risk(n):
+                    read_elsewhere.add(n)
+        plan = plans[langs] = (rules, frozenset(read_elsewhere), {})
+    return plan
+
+
+def _worth_searching(rs: RuleSet, langs: tuple[str, ...], possible: list[str]):
+    """The risk concepts whose matches can change the result.
+
+    ``possible`` are those whose anchors occur in the text. A concept is only searched when
+    some rule that needs it could still fire, i.e. each of that rule's requirement groups has
+    a possible concept (or a cue); the rest cannot influence any rule. Cached per set."""
+    rules, read_elsewhere, cache = _reach_plan(rs, langs)
+    key = frozenset(possible)
+    out = cache.get(key)
+    if out is None:
+        needed = set(read_elsewhere & key)
+        for groups, members in rules:
+            for g in groups:
+                if g.isdisjoint(key):
+                    break
+            else:
+                needed |= members & key
+        out = [n for n in possible if n in needed]
+        if len(cache) >= _REACH_CACHE_SIZE:
+            cache.clear()
+        cache[key] = out
+    return out
 
 
 def _find(c, norm: str, active: set[str]) -> list[tuple[int, int]]:

@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -88,10 +89,30 @@ def submit(job: Job) -> bool:
     try:
         _queue.put_nowait(job)
     except queue.Full:
-        logger.warning("second opinion: queue full, a message stays rules-only (%r)", job)
+        _note_dropped()
         return False
     _ensure_thread()
     return True
+
+
+_DROP_LOG_INTERVAL = 10.0  # seconds; under overload one line per interval, with the count
+_dropped = 0
+_dropped_logged_at = float("-inf")
+
+
+def _note_dropped() -> None:
+    """Count a job dropped on a full queue; log at most once per interval (a line per
+    message would cost the overloaded server more work exactly when it has none to spare)."""
+    global _dropped, _dropped_logged_at
+    _dropped += 1
+    now = time.monotonic()
+    if now - _dropped_logged_at >= _DROP_LOG_INTERVAL:
+        logger.warning(
+            "second opinion: queue full, %d message(s) stayed rules-only since the last report",
+            _dropped,
+        )
+        _dropped = 0
+        _dropped_logged_at = now
 
 
 def _ensure_thread() -> None:
