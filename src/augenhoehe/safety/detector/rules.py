@@ -225,25 +225,54 @@ class RuleSet:
     anchor_index2: dict[str, frozenset[str]] = field(default_factory=dict)
     anchor_index1: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def active_concepts(self, norm: str) -> set[str]:
-        """Names of concepts whose anchor prefilter passes on ``norm``."""
-        active: set[str] = set()
-        idx3 = self.anchor_index3
+    # anchors with a character that is not a word character (a space, an emoji, ...);
+    # all others lie inside one word and are looked up per word (with a memo)
+    anchor_cross: tuple[tuple[str, frozenset[str]], ...] = ()
+    _word_memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def _word_concepts(self, word: str) -> frozenset[str]:
+        found: set[str] = set()
         idx2 = self.anchor_index2
-        n = len(norm)
-        if idx2:
-            for key in {norm[i : i + 2] for i in range(n - 1)} & idx2.keys():
-                active |= idx2[key]
-        for key in {norm[i : i + 3] for i in range(n - 2)} & idx3.keys():
-            for a, names in idx3[key]:
-                if len(a) == 3 or a in norm:
-                    active |= names
+        n = len(word)
+        if idx2 and n >= 2:
+            for key in {word[i : i + 2] for i in range(n - 1)} & idx2.keys():
+                found |= idx2[key]
+        if n >= 3:
+            idx3 = self.anchor_index3
+            for key in {word[i : i + 3] for i in range(n - 2)} & idx3.keys():
+                for a, names in idx3[key]:
+                    if len(a) == 3 or a in word:
+                        found |= names
+        return frozenset(found)
+
+    def active_concepts(self, norm: str) -> set[str]:
+        """Names of concepts whose anchor prefilter passes on ``norm``.
+
+        Word anchors are found per distinct word, memoised (chat words repeat a lot; the
+        memo holds at most WORD_MEMO_SIZE words); the few other anchors on the whole text."""
+        active: set[str] = set()
+        memo = self._word_memo
+        for word in set(_WORD_RUN.findall(norm)):
+            names = memo.get(word)
+            if names is None:
+                if len(memo) >= WORD_MEMO_SIZE:
+                    memo.clear()
+                names = memo[word] = self._word_concepts(word)
+            if names:
+                active |= names
+        for a, names in self.anchor_cross:
+            if a in norm:
+                active |= names
         if self.anchor_index1:
             for ch in set(norm):
                 single = self.anchor_index1.get(ch)
                 if single:
                     active.update(single)
         return active
+
+
+WORD_MEMO_SIZE = 50_000
+_WORD_RUN = re.compile(r"\w+")
 
 
 def _as_tuple(v) -> tuple[str, ...]:
@@ -450,19 +479,31 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                         groups["m"].append(i)
                     else:
                         groups["w"].append(i)
-            if sum(1 for v in groups.values() if v) > 1:
+            # Patterns with selective anchors run in one bucket per anchor set, so that a
+            # frequent word that anchors one pattern does not run the whole lexicon.
+            split: list[tuple[str, list[int]]] = []
+            if groups["w"]:
+                split.append(("w", groups["w"]))
+            for tag in ("m", "s"):
+                by_anchor: dict[tuple[str, ...], list[int]] = {}
+                for i in groups[tag]:
+                    by_anchor.setdefault(tuple(sorted(pa[i] or ())), []).append(i)
+                if len(by_anchor) == 1:
+                    split.append((tag, groups[tag]))
+                else:
+                    split.extend((f"{tag}{k}", idx) for k, idx in enumerate(by_anchor.values()))
+            if len(split) > 1:
                 # large lexicons run as buckets; the combined regex is then only a marker
                 c.buckets = []
-                for tag, idx in groups.items():
-                    if idx:
-                        b = "|".join(f"(?:{c.patterns[i]})" for i in idx)
-                        c.buckets.append(
-                            (
-                                f"{c.name}#{tag}",
-                                _union_anchors([pa[i] for i in idx]),
-                                re.compile(rf"(?<!\w)(?:{b})(?!\w)"),
-                            )
+                for tag, idx in split:
+                    b = "|".join(f"(?:{c.patterns[i]})" for i in idx)
+                    c.buckets.append(
+                        (
+                            f"{c.name}#{tag}",
+                            _union_anchors([pa[i] for i in idx]),
+                            re.compile(rf"(?<!\w)(?:{b})(?!\w)"),
                         )
+                    )
                 c.regex = c.buckets[0][2]
             else:
                 c.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
@@ -510,9 +551,12 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
     idx3: dict[str, list[tuple[str, frozenset[str]]]] = {}
     idx2: dict[str, frozenset[str]] = {}
     idx1: dict[str, tuple[str, ...]] = {}
+    cross: dict[str, frozenset[str]] = {}
     for anchor, names in amap.items():
         if len(anchor) == 1:
             idx1[anchor] = tuple(names)
+        elif not _WORD_RUN.fullmatch(anchor):
+            cross[anchor] = cross.get(anchor, frozenset()) | frozenset(names)
         elif len(anchor) == 2:
             idx2[anchor] = idx2.get(anchor, frozenset()) | frozenset(names)
         else:
@@ -528,6 +572,7 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
         anchor_index3=idx3,
         anchor_index2=idx2,
         anchor_index1=idx1,
+        anchor_cross=tuple(sorted(cross.items())),
     )
 
 
