@@ -366,3 +366,59 @@ async def test_an_unexpected_failure_gets_an_error_frame_and_the_socket_stays_op
     ack = (await frames_until(comm, lambda f: f["type"] == "ack"))[-1]
     assert (ack["seq"], ack["duplicate"]) == (1, False)
     await comm.disconnect()
+
+
+async def test_embedded_mode_fans_out_without_the_layer(cast, tokens, make_room, monkeypatch):
+    """With the in-process layer, the hub hands each event to the local sockets directly;
+    the layer's group_send is not needed (and must not be: it would deliver twice)."""
+    from channels.layers import get_channel_layer
+
+    room = await sync_to_async(make_room)(cast.mira, cast.helga)
+    mira, _ = await connect(tokens["mira"])
+    helga, _ = await connect(tokens["helga"])
+    assert (await subscribe(mira, room.pk))["type"] == "subscribed"
+    assert (await subscribe(helga, room.pk))["type"] == "subscribed"
+    layer = get_channel_layer()
+    assert layer.process_local
+
+    async def no_group_send(*args, **kwargs):
+        raise AssertionError("group_send used in embedded mode")
+
+    monkeypatch.setattr(layer, "group_send", no_group_send)
+    for i in range(3):
+        body = f"direkt {i}"
+        await send(mira, {"type": "send", "room": room.pk, "client_id": f"d-{i}", "body": body})
+    got = await frames_until(helga, lambda f: f["type"] == "message" and f["seq"] == 3)
+    assert [f["seq"] for f in got if f["type"] == "message"] == [1, 2, 3]
+    await send(helga, {"type": "ping", "ref": "end"})
+    rest = await frames_until(helga, lambda f: f["type"] == "pong")
+    assert not [f for f in rest if f["type"] == "message"]  # each message once
+    await mira.disconnect()
+    await helga.disconnect()
+
+
+async def test_a_shared_layer_still_carries_every_event(cast, tokens, make_room, monkeypatch):
+    """A layer that reaches other processes (Redis) is always used: the other processes'
+    sockets depend on it."""
+    from channels.layers import get_channel_layer
+
+    room = await sync_to_async(make_room)(cast.mira, cast.helga)
+    mira, _ = await connect(tokens["mira"])
+    helga, _ = await connect(tokens["helga"])
+    assert (await subscribe(helga, room.pk))["type"] == "subscribed"
+    layer = get_channel_layer()
+    monkeypatch.setattr(layer, "process_local", False, raising=False)
+    sent = []
+    original = layer.group_send
+
+    async def counting_group_send(group, message):
+        sent.append(group)
+        await original(group, message)
+
+    monkeypatch.setattr(layer, "group_send", counting_group_send)
+    await send(mira, {"type": "send", "room": room.pk, "client_id": "s-1", "body": "geteilt"})
+    got = await frames_until(helga, lambda f: f["type"] == "message")
+    assert got[-1]["body"] == "geteilt"
+    assert f"t.room.{room.pk}" in sent
+    await mira.disconnect()
+    await helga.disconnect()

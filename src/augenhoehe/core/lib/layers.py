@@ -16,6 +16,9 @@ class EmbeddedChannelLayer(InMemoryChannelLayer):
     """
 
     sweep_interval = 1.0
+    # Everything sent reaches only this process: the realtime hub may then skip the layer
+    # and hand events to its local sockets directly (core/lib/realtime.py).
+    process_local = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -107,14 +107,18 @@ class Hub:
                 logger.exception("hub receive failed; retrying")
                 await asyncio.sleep(0.5)
                 continue
-            subscribers = self.topics.get(event.get("topic", ""))
-            if not subscribers:
-                continue
-            for subscriber in tuple(subscribers):
-                try:
-                    subscriber.deliver(event)
-                except Exception:
-                    logger.exception("delivery to a local socket failed")
+            self.dispatch(event)
+
+    def dispatch(self, event: dict[str, Any]) -> None:
+        """Hand an event to this process's sockets subscribed to its topic (never blocks)."""
+        subscribers = self.topics.get(event.get("topic", ""))
+        if not subscribers:
+            return
+        for subscriber in tuple(subscribers):
+            try:
+                subscriber.deliver(event)
+            except Exception:
+                logger.exception("delivery to a local socket failed")
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
@@ -139,7 +143,28 @@ async def publish(topic: str, payload: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    await layer.group_send(group_for(topic), {"type": "hub.event", "topic": topic, **payload})
+    event = {"type": "hub.event", "topic": topic, **payload}
+    if getattr(layer, "process_local", False):
+        # Embedded mode: the layer could only bring the event back to this process's own
+        # hub, so it is handed to the hub directly (no copy, no queue, no wake-up).
+        hub = _sole_hub()
+        if hub is not None:
+            hub.dispatch(event)
+            return
+    await layer.group_send(group_for(topic), event)
+
+
+def _sole_hub() -> Hub | None:
+    """The running loop's hub, if no other live event loop in this process has one (there
+    is one loop per server process; tests may run several)."""
+    running = asyncio.get_running_loop()
+    hub = _hubs.get(running)
+    if hub is None:
+        return None
+    for loop in list(_hubs.keys()):
+        if loop is not running and not loop.is_closed():
+            return None
+    return hub
 
 
 def notify_user_on_commit(user_id: int, text: str) -> None:
