@@ -3,9 +3,9 @@
     python scripts/train_second_opinion.py [--folds 5] [--out PATH] [--cache DIR]
 
 Training data (never the development set ``shared/data/crisis_dev.jsonl`` and never the
-blind set B): ``safety/tests/data/crisis_extra.jsonl`` (written by the detector's author),
-``data/train_a.jsonl`` (held-out set A, now training data) and ``data/train_c.jsonl``
-(written by a second writer) when present.
+blind sets B, E, F and G): ``safety/tests/data/crisis_extra.jsonl`` (written by the
+detector's author), ``data/train_a.jsonl`` (held-out set A, now training data),
+``data/train_c.jsonl`` and ``data/train_d.jsonl`` (further writers) when present.
 
 Thresholds and hyper-parameters are chosen by stratified k-fold cross-validation on this
 data only. The rules were fitted to the extra set, so their features are perfect there;
@@ -365,7 +365,7 @@ def main(argv=None) -> int:
     ap.add_argument("--char-scale", type=float, default=Config.char_scale)
     ap.add_argument("--dry-run", action="store_true", help="cross-validate only, write nothing")
     a = ap.parse_args(argv)
-    for bad in ("crisis_dev", "B", "blind_b"):
+    for bad in ("crisis_dev", "B", "blind_b", "blind_e", "blind_f", "blind_g"):
         if any(Path(f).stem == bad for f in a.files):
             ap.error(f"{bad} is an evaluation set; never train on it")
     cfg = Config(kind=a.kind, l2=a.l2, rule_scale=a.rule_scale, char_scale=a.char_scale)

