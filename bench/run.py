@@ -871,13 +871,21 @@ def summary(results: dict) -> None:
         "robust against other load on the machine, which the sustained figure is not)"
     )
     cb, cs, cp = cpu_cap("bare"), cpu_cap("sqlite"), cpu_cap("pg")
+    # The goal is the sustained capacity measured side by side (below). Only when other
+    # work shared the two cores does this CPU-normalised figure give the verdict instead;
+    # on a quiet machine it is information (a median over steps of very different load,
+    # where fixed per-step costs weigh on the light steps).
+    others = sorted(
+        r["other_cpu"] for k in ("bare", "sqlite") if k in results for r in results[k]["rows"]
+    )
+    noisy = others[len(others) // 2] if others else 0.0
     if cb and cs:
         rows.append(
             (
                 "CPU-normalised capacity Augenhöhe (SQLite) / bare",
-                ">= 25%",
+                ">= 25%" if noisy > 0.5 else "(info)",
                 f"{cs[0] / cb[0] * 100:.1f}%",
-                cs[0] / cb[0] >= 0.25,
+                (cs[0] / cb[0] >= 0.25) if noisy > 0.5 else None,
             )
         )
     if cb and cp:
@@ -893,8 +901,6 @@ def summary(results: dict) -> None:
         ratio = sq / bare
         # With other work on the 2 cores the sustained figures measure the neighbours too;
         # then only the CPU-normalised ratio above gives the verdict.
-        others = sorted(r["other_cpu"] for k in ("bare", "sqlite") for r in results[k]["rows"])
-        noisy = others[len(others) // 2]
         note = f" (machine busy: {noisy:.1f} other cores)" if noisy > 0.5 else ""
         verdict = (ratio >= 0.25) if noisy <= 0.5 else None
         rows.append(
