@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,14 +103,31 @@ def send_messages(requests: list[SendRequest]) -> list[SendResult | Exception]:
     """
     # The rate limit is decided once per request, so a redone batch does not count twice.
     limited: dict[int, RateLimited | None] = {}
-    try:
-        with transaction.atomic():
-            return _store_batch(requests, isolate=False, limited=limited)
-    except IntegrityError:
-        # A client_id raced in from another connection or process after the duplicate
-        # check: do it again with a savepoint per message.
-        with transaction.atomic():
-            return _store_batch(requests, isolate=True, limited=limited)
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            try:
+                with transaction.atomic():
+                    return _store_batch(requests, isolate=False, limited=limited)
+            except IntegrityError:
+                # A client_id raced in from another connection or process after the
+                # duplicate check: do it again with a savepoint per message.
+                with transaction.atomic():
+                    return _store_batch(requests, isolate=True, limited=limited)
+        except OperationalError as exc:
+            # Nothing of the batch was stored (the transaction rolled back); a deadlock or
+            # serialisation failure with another writer is worth another go.
+            if attempt == DEADLOCK_RETRIES or not _is_transient(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+DEADLOCK_RETRIES = 2
+_TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in _TRANSIENT_SQLSTATES
 
 
 def _rate(limited: dict[int, RateLimited | None], index: int, user_id: int) -> RateLimited | None:
@@ -138,19 +155,25 @@ def _store_batch(
             continue
         prepared.append((request, room, body, client_id))
     stored = _already_stored([p for p in prepared if not isinstance(p, Exception)])
-    outcomes: list[SendResult | Exception] = []
-    for index, item in enumerate(prepared):
-        if isinstance(item, Exception):
-            outcomes.append(item)
-            continue
-        request, room, body, client_id = item
+    outcomes: list[SendResult | Exception | None] = [
+        item if isinstance(item, Exception) else None for item in prepared
+    ]
+    # Rooms are written in ascending id order (a room's messages keep their order): each
+    # room's row is locked by its seq update, and two processes writing batches that touch
+    # the same rooms in different orders would otherwise deadlock on PostgreSQL.
+    order = sorted(
+        (i for i, item in enumerate(prepared) if not isinstance(item, Exception)),
+        key=lambda i: (prepared[i][1].pk, i),  # type: ignore[index]
+    )
+    for index in order:
+        request, room, body, client_id = prepared[index]  # type: ignore[misc]
         key = (room.pk, request.user.pk, client_id)
         if key in stored:  # a retry of a stored message (or twice in this batch)
-            outcomes.append(SendResult(stored[key], room, created=False))
+            outcomes[index] = SendResult(stored[key], room, created=False)
             continue
         too_fast = _rate(limited, index, request.user.pk)
         if too_fast is not None:
-            outcomes.append(too_fast)
+            outcomes[index] = too_fast
             continue
         if isolate:
             try:
@@ -158,7 +181,7 @@ def _store_batch(
                     result = _store_one(request.user, room, body, client_id)
             except IntegrityError:
                 existing = _existing(room, request.user, client_id)
-                outcomes.append(
+                outcomes[index] = (
                     SendResult(existing, room, created=False)
                     if existing is not None
                     else RoomNotFound()
@@ -167,8 +190,8 @@ def _store_batch(
         else:
             result = _store_one(request.user, room, body, client_id)
         stored[key] = result.message
-        outcomes.append(result)
-    return outcomes
+        outcomes[index] = result
+    return outcomes  # type: ignore[return-value]
 
 
 def _already_stored(items) -> dict[tuple[int, int | None, str], Message]:

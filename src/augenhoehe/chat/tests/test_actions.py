@@ -168,3 +168,66 @@ def test_the_rate_limit_lives_in_the_action_and_retries_are_free(cast, make_room
         actions.send_message(cast.mira, room.pk, body="drei", client_id="r3")
     assert caught.value.retry_after >= 1
     assert Message.objects.filter(room=room).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_writing_the_same_rooms_in_opposite_order_do_not_deadlock(
+    cast, make_room, monkeypatch
+):
+    """Two batches (two connections, as two app processes) touch rooms 1 and 2 in opposite
+    order, and each pauses after its first message until the other has written one too.
+    Rooms are written in ascending id order, so the second batch waits for the first
+    instead of both holding one room's row lock and waiting for the other's."""
+    import threading
+
+    from django.db import connection
+
+    from augenhoehe.chat import actions as chat_actions
+    from augenhoehe.chat import hooks
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; row-lock order matters on PostgreSQL")
+    first, second = make_room(cast.mira, cast.helga), make_room(cast.mira, cast.helga)
+    barrier = threading.Barrier(2)
+    seen = threading.local()
+
+    def pause_after_first_message(*, author, room, message):
+        if not getattr(seen, "paused", False):
+            seen.paused = True
+            try:
+                barrier.wait(timeout=3)  # with the lock order, the other one is blocked
+            except threading.BrokenBarrierError:
+                pass
+        return None
+
+    monkeypatch.setattr(hooks, "_HOOKS", [pause_after_first_message])
+    outcomes: dict[str, list] = {}
+
+    def batch(name, user, room_ids):
+        try:
+            requests = [
+                chat_actions.SendRequest(user, rid, f"{name} in {rid}", f"{name}-{rid}")
+                for rid in room_ids
+            ]
+            outcomes[name] = chat_actions.send_messages(requests)
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            outcomes[name] = [exc]
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=batch, args=("a", cast.mira, [first.pk, second.pk])),
+        threading.Thread(target=batch, args=("b", cast.helga, [second.pk, first.pk])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for name in ("a", "b"):
+        assert all(isinstance(o, chat_actions.SendResult) for o in outcomes[name]), outcomes
+    # the second batch waited for the first at room 1 (it never reached its pause), so the
+    # two never held one room each
+    assert barrier.broken
+    for room in (first, second):
+        seqs = sorted(Message.objects.filter(room=room).values_list("seq", flat=True))
+        assert seqs == [1, 2]
