@@ -178,6 +178,7 @@ def test_two_processes_writing_the_same_rooms_in_opposite_order_do_not_deadlock(
     order, and each pauses after its first message until the other has written one too.
     Rooms are written in ascending id order, so the second batch waits for the first
     instead of both holding one room's row lock and waiting for the other's."""
+    import contextlib
     import threading
 
     from django.db import connection
@@ -194,10 +195,8 @@ def test_two_processes_writing_the_same_rooms_in_opposite_order_do_not_deadlock(
     def pause_after_first_message(*, author, room, message):
         if not getattr(seen, "paused", False):
             seen.paused = True
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=3)  # with the lock order, the other one is blocked
-            except threading.BrokenBarrierError:
-                pass
         return None
 
     monkeypatch.setattr(hooks, "_HOOKS", [pause_after_first_message])
