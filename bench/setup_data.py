@@ -115,7 +115,9 @@ def cmd_history(args) -> None:
         Room.objects.filter(pk=group.room_id).update(last_seq=n)
     insert_s = time.perf_counter() - t0
     with connection.cursor() as cur:
-        cur.execute("ANALYZE chat_message")
+        # As a maintained database would be: vacuumed and analysed, so that autovacuum does
+        # not start on the fresh million rows while the history is being timed.
+        cur.execute("VACUUM (ANALYZE) chat_message")
         cur.execute("SELECT count(*) FROM chat_message WHERE room_id = %s", [group.room_id])
         count = cur.fetchone()[0]
     info = {

@@ -1,4 +1,5 @@
 import os
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -17,9 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, reload, proxy_headers, **options):
         import uvicorn
 
+        app: Any = "augenhoehe.asgi:application"
+        if not reload:
+            app = _loaded_app()
         self.stdout.write(f"Augenhöhe is running on http://{host}:{port}/ (Ctrl+C stops it)")
         uvicorn.run(
-            "augenhoehe.asgi:application",
+            app,
             host=host,
             port=port,
             reload=reload,
@@ -34,3 +38,22 @@ class Command(BaseCommand):
             log_level=os.environ.get("LOG_LEVEL", "info").lower(),
             lifespan="off",
         )
+
+
+def _loaded_app():
+    """The ASGI application, loaded now, with everything loaded so far moved out of the
+    garbage collector's way.
+
+    Django, the rules and the templates are a few hundred thousand long-lived objects; the
+    cyclic collector would walk them again on every full collection while the chat is
+    busy. ``gc.freeze()`` puts them in a permanent generation (they are never freed
+    anyway). Measured with ``make bench-quick``: the sustained capacity of one SQLite
+    process rose from about 16,000 to about 19,000 deliveries/s.
+    """
+    import gc
+
+    from augenhoehe.asgi import application
+
+    gc.collect()
+    gc.freeze()
+    return application
