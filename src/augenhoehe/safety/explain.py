@@ -28,6 +28,10 @@ FAMILIES = {
     ),
     "negbut": _("A “no” that still sounded unsure."),
     "pastpresent": _("Words about feelings from a past crisis coming back."),
+    "model": _(
+        "Read as a whole, your message resembled messages people wrote in a crisis. An "
+        "automatic second look noticed this; it runs on our own server and keeps no copy."
+    ),
 }
 OTHER = _("Other signs that you might be in a crisis.")
 

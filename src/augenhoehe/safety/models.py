@@ -116,8 +116,14 @@ class Flag(models.Model):
         found: list[str] = []
         for rule_id in self.rule_ids:
             parts = str(rule_id).split(".")
-            if len(parts) >= 2 and parts[0] != "mod" and parts[1] not in found:
-                found.append(parts[1])
+            if parts[0] == "model":  # the second opinion ('model.use_v3')
+                family = "model"
+            elif len(parts) >= 2 and parts[0] != "mod":
+                family = parts[1]
+            else:
+                continue
+            if family not in found:
+                found.append(family)
         return found
 
 

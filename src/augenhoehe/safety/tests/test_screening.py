@@ -178,6 +178,25 @@ def test_why_page_explains_in_plain_words_without_the_text(cast, group):
 
 
 @pytest.mark.django_db
+def test_why_page_names_the_second_opinion_in_plain_words(cast, group):
+    """A flag raised by the embedding model says so, instead of a generic reason."""
+    from augenhoehe.safety.actions import record_flag
+    from augenhoehe.safety.detector import Assessment, Level
+
+    flag = record_flag(
+        cast.mira,
+        Assessment(level=Level.CONCERN, rule_ids=("model.use_v3",), lang="de"),
+        context_kind="group",
+        room_id=group.room_id,
+        message_seq=1,
+    )
+    assert flag.families == ["model"]
+    page = login(cast.mira).get(f"/hilfe/warum/{flag.pk}/").content.decode()
+    assert "automatischer zweiter Blick" in page
+    assert "Andere Anzeichen" not in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["helga", "outsider", "peer", "professional", "moderator"])
 def test_who_cannot_open_someone_elses_why_page(cast, group, name):
     send_api(cast, "mira", group.room_id, RISKY_DE)
