@@ -240,6 +240,9 @@ def test_privacy_page_explains_the_safety_net(client):
     assert 'id="safety-net"' in page
     assert "Nie der Text selbst" in page
     assert "nach ein paar Minuten" in page
+    # the second opinion and the re-check of edited messages are named too
+    assert "Ein zweiter Blick" in page and "nicht bei einer anderen Firma" in page
+    assert "Bearbeitete Nachrichten werden erneut geprüft" in page
 
 
 @pytest.mark.django_db
