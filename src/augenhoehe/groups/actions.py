@@ -46,10 +46,14 @@ class MemberNotFound(GroupNotFound):
     pass
 
 
+# Addresses of pages under /gruppen/ that a group's slug must not take.
+RESERVED_SLUGS = {"neu"}
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:120] or "gruppe"
     slug, n = base, 1
-    while Group.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Group.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -95,6 +99,22 @@ def create_group(
                 joined_at=now,
             )
     return group
+
+
+def may_start_groups(user) -> bool:
+    """Verified peer supporters and moderators start groups (and facilitate them)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_peer or user.is_moderator)
+    )
+
+
+def start_group(user, **fields) -> Group:
+    """A peer supporter or moderator starts a group from the web page; they facilitate it."""
+    if not may_start_groups(user):
+        raise PermissionDenied(_("Only peer supporters and moderators can start groups."))
+    return create_group(created_by=user, **fields)
 
 
 def may_join(user, group: Group) -> bool:

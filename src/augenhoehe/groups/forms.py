@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from augenhoehe.chat.models import MAX_BODY
-from augenhoehe.groups.models import Audience, GroupLanguage, Topic
+from augenhoehe.groups.models import Audience, GroupLanguage, JoinPolicy, Topic
 
 
 def _any(label, choices):
@@ -71,3 +71,32 @@ class MessageForm(forms.Form):
     @staticmethod
     def new_client_id() -> str:
         return "web-" + uuid.uuid4().hex
+
+
+class GroupCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        error_messages={"required": _("Please give the group a name.")},
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who is the group for, and how does it meet?"),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=GroupLanguage.choices)
+    audience = forms.ChoiceField(label=_("For whom"), choices=Audience.choices)
+    join_policy = forms.ChoiceField(
+        label=_("Joining"),
+        choices=JoinPolicy.choices,
+        help_text=_("Closed groups: a facilitator approves each request."),
+    )
+    rules = forms.CharField(
+        label=_("Group rules"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Everyone accepts them before joining."),
+    )

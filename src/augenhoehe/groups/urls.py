@@ -5,6 +5,7 @@ from augenhoehe.groups import views
 app_name = "groups"
 urlpatterns = [
     path("", views.group_list, name="list"),
+    path("neu/", views.new_group, name="new"),  # before the slug pattern (reserved slug)
     path("<slug:slug>/", views.group_detail, name="detail"),
     path("<slug:slug>/beitreten/", views.join, name="join"),
     path("<slug:slug>/verlassen/", views.leave, name="leave"),

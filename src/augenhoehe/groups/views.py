@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,13 @@ from augenhoehe.chat import selectors as chat_selectors
 from augenhoehe.chat.access import RoomNotFound
 from augenhoehe.groups import actions, selectors
 from augenhoehe.groups.access import may_facilitate
-from augenhoehe.groups.forms import GroupFilterForm, JoinForm, MessageForm, RemoveForm
+from augenhoehe.groups.forms import (
+    GroupCreateForm,
+    GroupFilterForm,
+    JoinForm,
+    MessageForm,
+    RemoveForm,
+)
 from augenhoehe.groups.models import Group
 from augenhoehe.safety.web import remember_support
 
@@ -36,7 +42,32 @@ def group_list(request: HttpRequest) -> HttpResponse:
     groups = selectors.annotate_for(request.user, list(selectors.groups(**form.filters())))
     htmx = request.htmx  # type: ignore[attr-defined]
     template = "groups/_results.html" if htmx else "groups/list.html"
-    return render(request, template, {"form": form, "groups": groups})
+    context = {
+        "form": form,
+        "groups": groups,
+        "may_start": actions.may_start_groups(request.user),
+    }
+    return render(request, template, context)
+
+
+@login_required
+def new_group(request: HttpRequest) -> HttpResponse:
+    """Peer supporters and moderators start a group; they become its facilitator."""
+    if not actions.may_start_groups(request.user):
+        raise Http404
+    form = GroupCreateForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                group = actions.start_group(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The group is open. You facilitate it."))
+                return redirect("groups:detail", slug=group.slug)
+        return render(request, "groups/new.html", {"form": form}, status=422)
+    return render(request, "groups/new.html", {"form": form})
 
 
 def _chat_messages(group: Group) -> list:

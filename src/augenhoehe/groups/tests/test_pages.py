@@ -214,3 +214,64 @@ def test_demo_is_idempotent(db):
 def test_export_lists_memberships(cast, group):
     [entry] = collect_exports(cast.mira)["group_memberships"]
     assert entry["group"] == "Abendrunde" and entry["status"] == "active"
+
+
+# --- starting a group ---------------------------------------------------------------------
+NEW_GROUP = {
+    "name": "Neu: Abendkreis",
+    "topic": "depression",
+    "description": "Dienstags um 19 Uhr, online.",
+    "language": "de",
+    "audience": "trialog",
+    "join_policy": "closed",
+    "rules": "Was hier gesagt wird, bleibt hier.",
+}
+
+
+@pytest.mark.parametrize("name", ["peer", "moderator"])
+def test_peer_supporters_and_moderators_start_a_group_and_facilitate_it(cast, name):
+    client = client_for(cast[name])
+    assert "/gruppen/neu/" in client.get("/gruppen/").content.decode()
+    assert client.get("/gruppen/neu/").status_code == 200
+    response = client.post("/gruppen/neu/", NEW_GROUP)
+    group = Group.objects.get(name="Neu: Abendkreis")
+    assert response.status_code == 302 and response["Location"] == f"/gruppen/{group.slug}/"
+    assert (group.topic, group.audience, group.join_policy) == ("depression", "trialog", "closed")
+    assert group.room.label_perspectives  # a Trialog group labels perspectives
+    membership = Membership.objects.get(group=group, user=cast[name])
+    assert membership.is_facilitator and membership.is_active
+    page = client.get(f"/gruppen/{group.slug}/").content.decode()
+    assert "Die Gruppe ist offen. Du begleitest sie." in page
+
+
+@pytest.mark.parametrize("name", ["mira", "helga", "professional"])
+def test_others_cannot_start_a_group(cast, name):
+    client = client_for(cast[name])
+    assert "/gruppen/neu/" not in client.get("/gruppen/").content.decode()
+    assert client.get("/gruppen/neu/").status_code == 404
+    assert client.post("/gruppen/neu/", NEW_GROUP).status_code == 404
+    assert not Group.objects.filter(name="Neu: Abendkreis").exists()
+
+
+def test_starting_a_group_without_login_asks_to_log_in(client):
+    response = client.get("/gruppen/neu/")
+    assert response.status_code == 302
+    assert "next=/gruppen/neu/" in response["Location"]
+
+
+def test_bad_input_for_a_new_group_gets_form_errors_and_keeps_what_was_typed(cast):
+    client = client_for(cast.peer)
+    data = dict(NEW_GROUP, name="   ", topic="not-a-topic")
+    response = client.post("/gruppen/neu/", data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Bitte gib der Gruppe einen Namen." in page
+    assert "Thema" in page and 'role="alert"' in page
+    assert "Was hier gesagt wird, bleibt hier." in page  # the rules the person wrote stay
+    assert not Group.objects.exists()
+
+
+def test_a_group_named_like_the_new_page_gets_another_address(cast):
+    group = actions.create_group(name="Neu", topic="other")
+    assert group.slug != "neu"
+    assert client_for(cast.mira).get(f"/gruppen/{group.slug}/").status_code == 200
