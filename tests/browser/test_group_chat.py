@@ -22,6 +22,9 @@ group = actions.create_group(name="Abendrunde", topic="depression", rules="Respe
                              description="Austausch am Abend")
 actions.create_group(name="Angst & Panik", topic="anxiety", join_policy="closed")
 actions.join_group(anna, group.pk, accept_rules=True)
+from augenhoehe.accounts.actions import grant_role
+lena = register_user(pseudonym="Lena", password="{PASSWORD}", perspective="affected")
+grant_role(lena, "moderator")
 """
 
 
@@ -114,3 +117,27 @@ def test_two_people_chat_live_and_across_a_lost_connection(browser, asgi_server)
     finally:
         anna_context.close()
         ben_context.close()
+
+
+def test_a_moderator_starts_a_group_with_the_form(browser, asgi_server):
+    """The form is accessible with and without errors; the new group opens at once."""
+    from playwright.sync_api import expect
+
+    context, page = open_as(browser, asgi_server, "Lena")
+    try:
+        page.goto("/gruppen/")
+        page.get_by_role("link", name="Gruppe gründen").click()
+        expect(page.get_by_role("heading", name="Gruppe gründen")).to_be_visible()
+        check_accessibility(page)
+        page.get_by_label("Gruppenregeln").fill("Wir hören einander zu.")
+        page.get_by_role("button", name="Gruppe eröffnen").click()
+        expect(page.get_by_role("alert")).to_contain_text("Bitte gib der Gruppe einen Namen.")
+        check_accessibility(page)
+        page.get_by_label("Name").fill("Morgenkreis")
+        page.get_by_label("Thema").select_option("anxiety")
+        page.get_by_role("button", name="Gruppe eröffnen").click()
+        expect(page.get_by_role("heading", name="Morgenkreis")).to_be_visible()
+        expect(page.get_by_text("Du begleitest sie.")).to_be_visible()
+        check_accessibility(page)
+    finally:
+        context.close()
