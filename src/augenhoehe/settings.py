@@ -272,6 +272,9 @@ AUGENHOEHE: dict[str, Any] = {
     # The crisis safety net (docs/crisis-safety.md).
     "CRISIS_DETECTION_ENABLED": env_bool("CRISIS_DETECTION_ENABLED", default=True),
     "CRISIS_ESCALATE_AFTER_MINUTES": env_int("CRISIS_ESCALATE_AFTER_MINUTES", 5, minimum=1),
+    # Flags (and their acknowledged alerts) are deleted this many days after they were
+    # raised (`augenhoehe purge-flags`, daily). Open alerts are never deleted.
+    "CRISIS_FLAG_RETENTION_DAYS": env_int("CRISIS_FLAG_RETENTION_DAYS", 180, minimum=1),
     # A second opinion from a small embedding model, off the send path (docs/crisis-detector.md);
     # on by default when the package is installed. It can only raise a level.
     "CRISIS_SECOND_OPINION": env_bool(

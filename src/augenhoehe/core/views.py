@@ -17,7 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    days = settings.AUGENHOEHE["CRISIS_FLAG_RETENTION_DAYS"]
+    return render(request, "core/privacy.html", {"flag_retention_days": days})
 
 
 @require_GET

@@ -158,6 +158,20 @@ def acknowledge_alert(user, alert_id: Any, *, note: str = "") -> Alert:
     return alert
 
 
+def purge_flags(now: datetime | None = None) -> int:
+    """Delete flags raised more than CRISIS_FLAG_RETENTION_DAYS ago, with their alerts.
+
+    A flag whose alert is still open stays until someone has acknowledged it: an alert
+    must never vanish unseen. Returns the number of flags deleted."""
+    days = int(settings.AUGENHOEHE.get("CRISIS_FLAG_RETENTION_DAYS", 180))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = Flag.objects.filter(created__lt=cutoff).exclude(
+        alert__isnull=False, alert__acknowledged_at__isnull=True
+    )
+    _total, per_model = old.delete()  # alerts go with their flag (CASCADE)
+    return per_model.get(Flag._meta.label, 0)
+
+
 def escalate_overdue_alerts(now: datetime | None = None) -> int:
     """Alerts nobody acknowledged within CRISIS_ESCALATE_AFTER_MINUTES go to all staff.
 

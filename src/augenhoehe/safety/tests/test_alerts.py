@@ -3,6 +3,7 @@ to the people on duty after commit, escalation, acknowledgement."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
@@ -109,6 +110,35 @@ def test_escalate_alerts_command(cast, group):
     Alert.objects.update(created=Alert.objects.get().created - timedelta(minutes=30))
     call_command("escalate_alerts")
     assert Alert.objects.get().escalated_at is not None
+
+
+@pytest.mark.django_db
+def test_flags_are_deleted_after_the_retention_period_but_never_an_open_alert(
+    cast, group, settings
+):
+    settings.AUGENHOEHE = {**settings.AUGENHOEHE, "CRISIS_FLAG_RETENTION_DAYS": 30}
+    send_api(cast, "mira", group.room_id, CONCERN_DE, client_id="c-old-concern")
+    send_api(cast, "mira", group.room_id, RISKY_DE, client_id="c-old-open")
+    send_api(cast, "helga", group.room_id, RISKY_DE, client_id="c-old-seen")
+    send_api(cast, "helga", group.room_id, CONCERN_DE, client_id="c-new")
+    seen = Alert.objects.get(flag__author=cast.helga)
+    actions.acknowledge_alert(cast.professional, seen.pk)
+    old = Flag.objects.exclude(author=cast.helga, level="concern")
+    old.update(
+        created=Flag.objects.get(author=cast.helga, level="concern").created - timedelta(days=31)
+    )
+    assert Flag.objects.count() == 4
+
+    out = io.StringIO()
+    call_command("purge_flags", stdout=out)
+    assert "deleted 2 flag(s)" in out.getvalue()
+    # kept: the recent flag, and the old one whose alert nobody has acknowledged yet
+    kept = sorted((f.author.pseudonym, f.level) for f in Flag.objects.all())
+    assert kept == [("Helga", "concern"), ("Mira", "high")]
+    assert list(Alert.objects.values_list("acknowledged_at", flat=True)) == [None]
+    actions.acknowledge_alert(cast.professional, Alert.objects.get().pk)
+    assert actions.purge_flags() == 1
+    assert not Alert.objects.exists()
 
 
 @pytest.mark.django_db

@@ -243,6 +243,7 @@ def test_privacy_page_explains_the_safety_net(client):
     # the second opinion and the re-check of edited messages are named too
     assert "Ein zweiter Blick" in page and "nicht bei einer anderen Firma" in page
     assert "Bearbeitete Nachrichten werden erneut geprüft" in page
+    assert "sonst nach 180 Tagen" in page  # CRISIS_FLAG_RETENTION_DAYS
 
 
 @pytest.mark.django_db
