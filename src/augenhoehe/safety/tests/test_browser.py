@@ -21,6 +21,8 @@ anna = register_user(pseudonym="Anna", password=pw, perspective="affected")
 ben = register_user(pseudonym="Ben", password=pw, perspective="relative")
 krause = register_user(pseudonym="Krause", password=pw, perspective="unspecified")
 grant_role(krause, "professional")
+lena = register_user(pseudonym="Lena", password=pw, perspective="affected")
+grant_role(lena, "moderator")
 group = actions.create_group(name="Abendrunde", topic="depression", rules="Respekt.",
                              description="Austausch am Abend")
 actions.join_group(anna, group.pk, accept_rules=True)
@@ -103,3 +105,28 @@ def test_writer_sees_the_card_others_do_not_and_staff_are_alerted_live(browser, 
     finally:
         for context in (anna_context, ben_context, krause_context):
             context.close()
+
+
+def test_a_moderator_goes_on_duty_from_the_alert_list(browser, server):
+    """The duty desk for a moderator: reachable from the alert list, accessible, and the
+    switch says what it means (crisis alerts, no handovers)."""
+    from playwright.sync_api import expect
+    from tests.browser.test_group_chat import check_accessibility, open_as
+
+    context, page = open_as(browser, server, "Lena")
+    try:
+        page.goto("/krisenhinweise/")
+        page.get_by_role("link", name="Meinen Dienst beginnen oder beenden").click()
+        expect(page.get_by_role("heading", name="Mein Dienst", exact=True)).to_be_visible()
+        expect(page.locator("main")).to_contain_text("Du hast keinen Dienst.")
+        expect(page.locator("main")).not_to_contain_text("Übergeben")
+        check_accessibility(page)
+        page.get_by_role("button", name="Dienst beginnen").click()
+        expect(page.locator("main")).to_contain_text(
+            "Du hast Dienst: Krisenmeldungen kommen zu dir."
+        )
+        check_accessibility(page)
+        page.get_by_role("button", name="Dienst beenden").click()
+        expect(page.locator("main")).to_contain_text("Du hast keinen Dienst.")
+    finally:
+        context.close()
