@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.http import Http404
+
 from augenhoehe.chat.models import Room
 
 
-class RoomNotFound(Exception):
-    pass
+class RoomNotFound(Http404):
+    """A missing or forbidden room (the same answer for both). An Http404, like the other
+    apps' *NotFound: the API and the pages answer 404 without catching it each time."""
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from augenhoehe.chat import actions, events, selectors
-from augenhoehe.chat.access import RoomNotFound, access_room
+from augenhoehe.chat.access import access_room
 from augenhoehe.chat.ratelimit import RateLimited
 from augenhoehe.core.lib.http import ApiError, validation_error_dict
 
@@ -65,17 +64,10 @@ class Detail(Schema):
     errors: dict[str, list[str]] | None = None
 
 
-def _room(request: HttpRequest, room_id: int):
-    try:
-        return access_room(request.auth, room_id)
-    except RoomNotFound:
-        raise ApiError(404, _("Not found.")) from None
-
-
 @router.get("/rooms/{room_id}/messages", response={200: HistoryOut, 404: Detail})
 def history(request: HttpRequest, room_id: int, q: Query[HistoryQuery]):
     """A page of a room's messages. ``before`` pages backwards, ``after`` forwards."""
-    room = _room(request, room_id)
+    room = access_room(request.auth, room_id)  # RoomNotFound is a 404
     page, has_more = selectors.history_page(room, before=q.before, after=q.after, limit=q.limit)
     body = {"room": room.pk, "last_seq": room.last_seq, "messages": page, "has_more": has_more}
     # Built in the documented shape already; skipping the schema's re-validation of every
@@ -93,8 +85,6 @@ def send(request: HttpRequest, room_id: int, payload: SendIn):
         result = actions.send_message(
             request.auth, room_id, body=payload.body, client_id=payload.client_id
         )
-    except RoomNotFound:
-        raise ApiError(404, _("Not found.")) from None
     except RateLimited as exc:
         raise ApiError(429, exc.messages[0]) from None
     except ValidationError as exc:
@@ -115,10 +105,7 @@ def send(request: HttpRequest, room_id: int, payload: SendIn):
     response={200: MessageOut, 403: Detail, 404: Detail, 422: Detail},
 )
 def edit(request: HttpRequest, room_id: int, seq: int, payload: EditIn):
-    try:
-        message = actions.edit_message(request.auth, room_id, seq=seq, body=payload.body)
-    except RoomNotFound:
-        raise ApiError(404, _("Not found.")) from None
+    message = actions.edit_message(request.auth, room_id, seq=seq, body=payload.body)
     return events.message_data(message, message.room)
 
 
@@ -126,10 +113,7 @@ def edit(request: HttpRequest, room_id: int, seq: int, payload: EditIn):
     "/rooms/{room_id}/messages/{seq}", response={200: MessageOut, 403: Detail, 404: Detail}
 )
 def delete(request: HttpRequest, room_id: int, seq: int):
-    try:
-        message = actions.delete_message(request.auth, room_id, seq=seq)
-    except RoomNotFound:
-        raise ApiError(404, _("Not found.")) from None
+    message = actions.delete_message(request.auth, room_id, seq=seq)
     return events.message_data(message, message.room)
 
 
@@ -137,8 +121,5 @@ def delete(request: HttpRequest, room_id: int, seq: int):
     "/rooms/{room_id}/messages/{seq}/hide", response={200: MessageOut, 403: Detail, 404: Detail}
 )
 def hide(request: HttpRequest, room_id: int, seq: int):
-    try:
-        message = actions.hide_message(request.auth, room_id, seq=seq)
-    except RoomNotFound:
-        raise ApiError(404, _("Not found.")) from None
+    message = actions.hide_message(request.auth, room_id, seq=seq)
     return events.message_data(message, message.room)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.http import Http404
 
 from augenhoehe.chat.access import RoomPolicy, register_room_policy
 from augenhoehe.conversations.models import (
@@ -19,8 +20,8 @@ from augenhoehe.conversations.models import (
 )
 
 
-class NotFound(Exception):
-    pass
+class NotFound(Http404):
+    """Missing or not yours (the same answer); an Http404, so the API and pages say 404."""
 
 
 def _signed_in(user) -> bool:

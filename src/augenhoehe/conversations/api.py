@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from augenhoehe.conversations import actions, selectors
-from augenhoehe.conversations.access import NotFound, access_conversation, access_request
+from augenhoehe.conversations.access import access_conversation, access_request
 from augenhoehe.core.lib.http import ApiError, validation_error_dict
 
 router = Router(tags=["conversations"])
@@ -78,8 +78,6 @@ def translate_errors(view):
     def wrapper(*args, **kwargs):
         try:
             return view(*args, **kwargs)
-        except NotFound:
-            raise ApiError(404, _("Not found.")) from None
         except actions.Conflict as exc:
             raise ApiError(409, str(exc)) from None
         except ValidationError as exc:

@@ -9,7 +9,6 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from augenhoehe.chat import events
-from augenhoehe.chat.access import RoomNotFound
 from augenhoehe.core.lib.http import ApiError, validation_error_dict
 from augenhoehe.groups import actions, selectors
 from augenhoehe.groups.access import access_group, get_group, may_facilitate
@@ -228,8 +227,5 @@ def pin(request: HttpRequest, group_id: int, payload: PinIn):
 )
 def hide(request: HttpRequest, group_id: int, seq: int):
     """Facilitators hide a message of the group chat; recorded as a moderation action."""
-    try:
-        message = actions.hide_message(request.auth, group_id, seq=seq)
-    except RoomNotFound:
-        raise ApiError(404, _("Not found.")) from None
+    message = actions.hide_message(request.auth, group_id, seq=seq)
     return events.message_data(message, message.room)

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from augenhoehe.core.lib.http import ApiError
 from augenhoehe.safety import actions
-from augenhoehe.safety.access import AlertNotFound, is_safety_staff
+from augenhoehe.safety.access import is_safety_staff
 from augenhoehe.safety.explain import explain_families
 from augenhoehe.safety.models import Alert
 from augenhoehe.safety.selectors import alerts_for_staff, crisis_resources
@@ -121,10 +121,5 @@ def list_alerts(request: HttpRequest):
 @router.post("/safety/alerts/{alert_id}/acknowledge", response={200: AlertOut, 404: Detail})
 def acknowledge(request: HttpRequest, alert_id: int, payload: AcknowledgeIn | None = None):
     """Acknowledge an alert, optionally with a note (again: adds the note)."""
-    try:
-        alert = actions.acknowledge_alert(
-            request.auth, alert_id, note=payload.note if payload else ""
-        )
-    except AlertNotFound:
-        raise ApiError(404, _("Not found.")) from None
+    alert = actions.acknowledge_alert(request.auth, alert_id, note=payload.note if payload else "")
     return alert_data(alert)
