@@ -450,51 +450,23 @@ def augenhoehe_env(extra: dict) -> dict:
     return env
 
 
-def manage(env: dict, *argv: str, timeout: float = 600) -> str:
-    out = subprocess.run(
-        [str(Path(PY).with_name("augenhoehe")), *argv],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+def _run(cmd: list[str], env: dict, timeout: float) -> str:
+    out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     if out.returncode != 0:
-        raise RuntimeError(f"augenhoehe {' '.join(argv)} failed:\n{out.stderr[-3000:]}")
+        raise RuntimeError(f"{' '.join(cmd[-3:])} failed:\n{out.stderr[-3000:]}")
     return out.stdout
+
+
+def manage(env: dict, *argv: str, timeout: float = 600) -> str:
+    return _run([str(Path(PY).with_name("augenhoehe")), *argv], env, timeout)
 
 
 def migrate(env: dict) -> None:
     manage(env, "migrate", "--noinput")
-    src = ROOT / "src" / "augenhoehe"
-    missing = [
-        app
-        for app in ("groups", "conversations")
-        if (src / app / "models.py").exists() and not any((src / app / "migrations").glob("0*.py"))
-    ]
-    if missing:
-        # An app is being built right now and has models but no migration yet.
-        log(f"no migrations yet for {missing}: creating their tables with --run-syncdb")
-        env2 = dict(
-            env,
-            DJANGO_SETTINGS_MODULE="settings_nomigrations",
-            PYTHONPATH=str(BENCH) + os.pathsep + env.get("PYTHONPATH", ""),
-        )
-        manage(env2, "migrate", "--run-syncdb", "--noinput")
 
 
 def setup_py(env: dict, *argv: str, timeout: float = 900) -> str:
-    out = subprocess.run(
-        [PY, str(BENCH / "setup_data.py"), *argv],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"setup_data.py {' '.join(argv)} failed:\n{out.stderr[-3000:]}")
-    return out.stdout
+    return _run([PY, str(BENCH / "setup_data.py"), *argv], env, timeout)
 
 
 def start_augenhoehe(env: dict, port: int, cpu: int | None, workdir: Path, name: str):

@@ -42,8 +42,7 @@ def active_membership(user, group_id) -> Membership | None:
     )
 
 
-def access_group(user, group_id) -> Group:
-    """The group with its private parts (members, chat): active members only."""
+def _membership_or_404(user, group_id) -> Membership:
     try:
         group_id = int(group_id)
     except (TypeError, ValueError):
@@ -51,7 +50,12 @@ def access_group(user, group_id) -> Group:
     membership = active_membership(user, group_id)
     if membership is None:
         raise GroupNotFound
-    return membership.group
+    return membership
+
+
+def access_group(user, group_id) -> Group:
+    """The group with its private parts (members, chat): active members only."""
+    return _membership_or_404(user, group_id).group
 
 
 def may_facilitate(user, membership: Membership | None) -> bool:
@@ -61,13 +65,7 @@ def may_facilitate(user, membership: Membership | None) -> bool:
 
 
 def access_group_as_facilitator(user, group_id) -> Group:
-    try:
-        group_id = int(group_id)
-    except (TypeError, ValueError):
-        raise GroupNotFound from None
-    membership = active_membership(user, group_id)
-    if membership is None:
-        raise GroupNotFound
+    membership = _membership_or_404(user, group_id)
     if not may_facilitate(user, membership):
         raise PermissionDenied(_("Only the group's facilitators can do this."))
     return membership.group
