@@ -9,6 +9,7 @@ from augenhoehe.conversations.models import (
     Feedback,
     PeerProfile,
 )
+from augenhoehe.conversations.selectors import profile_basics
 from augenhoehe.core.lib.export import register_deletion_hook, register_exporter
 
 
@@ -46,16 +47,7 @@ def export_conversations(user) -> dict:
             {"conversation": n.conversation_id, "body": n.body, "created": n.created.isoformat()}
             for n in DebriefNote.objects.filter(author=user)
         ],
-        "peer_profile": None
-        if profile is None
-        else {
-            "topics": profile.topics,
-            "languages": profile.languages,
-            "gender": profile.gender,
-            "is_young_peer": profile.is_young_peer,
-            "about": profile.about,
-            "capacity": profile.capacity,
-        },
+        "peer_profile": None if profile is None else profile_basics(profile),
     }
 
 

@@ -96,8 +96,8 @@ def queue_data(peer, profile: PeerProfile) -> dict[str, Any]:
     return {"requests": items, "profile": profile_data(profile)}
 
 
-def profile_data(profile: PeerProfile) -> dict[str, Any]:
-    minutes = minutes_in_conversations_today(profile.user)
+def profile_basics(profile: PeerProfile) -> dict[str, Any]:
+    """What the peer wrote into their profile (also their data export)."""
     return {
         "topics": profile.topics,
         "languages": profile.languages,
@@ -105,6 +105,13 @@ def profile_data(profile: PeerProfile) -> dict[str, Any]:
         "is_young_peer": profile.is_young_peer,
         "about": profile.about,
         "capacity": profile.capacity,
+    }
+
+
+def profile_data(profile: PeerProfile) -> dict[str, Any]:
+    minutes = minutes_in_conversations_today(profile.user)
+    return {
+        **profile_basics(profile),
         "available": profile.available,
         "accepting": profile.is_accepting(),
         "paused_until": profile.paused_until.isoformat() if profile.paused_until else None,
