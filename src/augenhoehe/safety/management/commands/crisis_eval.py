@@ -1,9 +1,16 @@
 """``crisis_eval`` – evaluate the crisis detector on a labelled JSONL file.
 
-    augenhoehe crisis-eval FILE.jsonl [--json] [--show-errors] [--fail-under] [--second-opinion]
+    augenhoehe crisis-eval FILE.jsonl [--json] [--show-errors] [--fail-under]
+                                      [--rules-only | --second-opinion]
 
 Each line: ``{"text": ..., "lang": "de"|"en", "level": "none"|"concern"|"high"}``
-(other keys ignored, blank lines skipped). Needs no database.
+(other keys ignored, blank lines skipped). Needs no database and no SECRET_KEY.
+
+By default it measures what the platform decides for every message in a group or
+conversation: the rules, raised where the second opinion (the embedding model) sees more.
+When the model's package or weights are missing it says so and measures the rules alone.
+``--rules-only`` measures the rules alone (what the send path decides synchronously);
+``--second-opinion`` insists on the model and fails when it is unavailable.
 """
 
 from __future__ import annotations
@@ -27,10 +34,17 @@ class Command(BaseCommand):
             "--json", action="store_true", help="print the result as one JSON object"
         )
         parser.add_argument("--show-errors", action="store_true", help="list misclassified items")
-        parser.add_argument(
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument(
             "--second-opinion",
             action="store_true",
-            help="rules plus the embedding model's second opinion (it may only raise a level)",
+            help="require the embedding model's second opinion (the default uses it when "
+            "installed and falls back to the rules alone)",
+        )
+        which.add_argument(
+            "--rules-only",
+            action="store_true",
+            help="measure the rules alone, without the second opinion",
         )
         parser.add_argument(
             "--fail-under",
@@ -55,25 +69,39 @@ class Command(BaseCommand):
         if not records:
             raise CommandError(f"{path}: no records")
         try:
-            combined = options.get("second_opinion", False)
-            result = _evaluate_combined(records) if combined else evaluate(records)
+            if options.get("rules_only"):
+                result, assessed_by = evaluate(records), "rules"
+            else:
+                result, assessed_by = _evaluate_combined(
+                    records, options.get("second_opinion", False), self.stderr.write
+                )
         except RuleError as exc:
             raise CommandError(f"rule files: {exc}") from None
         if options["json"]:
             out = dict(result)
+            out["assessed_by"] = assessed_by
             if not options["show_errors"]:
                 out.pop("errors", None)
             self.stdout.write(json.dumps(out, ensure_ascii=False, sort_keys=True))
         else:
+            self.stdout.write(f"assessed by: {_describe(assessed_by)}")
             self.stdout.write(format_report(result, show_errors=options["show_errors"]))
         if options["fail_under"] and result["goals_failed"]:
             failed = "; ".join(f"{k}: {', '.join(v)}" for k, v in result["goals_failed"].items())
             raise CommandError(f"goals not met: {failed}")
 
 
-def _evaluate_combined(records: list[dict]) -> dict:
+def _describe(assessed_by: str) -> str:
+    if assessed_by == "rules":
+        return "the rules alone"
+    return f"the rules plus the second opinion ({assessed_by.partition('+')[2]})"
+
+
+def _evaluate_combined(records: list[dict], required: bool, warn) -> tuple[dict, str]:
+    """Rules + second opinion; without the model, the rules alone (or an error if required)."""
     from augenhoehe.safety.second_opinion.evaluation import evaluate_with
     from augenhoehe.safety.second_opinion.model import (
+        MODEL_ID,
         ModelUnavailable,
         get_classifier,
         get_embedder,
@@ -82,5 +110,8 @@ def _evaluate_combined(records: list[dict]) -> dict:
     try:
         get_classifier(), get_embedder()
     except ModelUnavailable as exc:
-        raise CommandError(f"second opinion unavailable: {exc}") from None
-    return evaluate_with(records)
+        if required:
+            raise CommandError(f"second opinion unavailable: {exc}") from None
+        warn(f"second opinion unavailable ({exc}); measuring the rules alone")
+        return evaluate(records), "rules"
+    return evaluate_with(records), f"rules+{MODEL_ID}"
