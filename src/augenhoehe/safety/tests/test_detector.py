@@ -179,6 +179,70 @@ def test_media_and_report_modifiers():
 
 
 @pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("de", "Der Hausarzt fragte, ob ich an Suizid denke. Nein, gar nicht, ich hab Rücken."),
+        ("de", "die psychologin wollte wissen ob ich mir was antun will. nö, nur stress"),
+        ("en", "The nurse asked if I was having thoughts of suicide. I said no."),
+        ("en", "My GP asked whether I'd thought about ending my life, and honestly no."),
+    ],
+)
+def test_screening_question_answered_no_is_none(lang, text):
+    a = assess(text, lang)
+    assert a.level is Level.NONE, a.to_dict()
+    assert any("mod.asked_denied" in s for s in a.suppressed)
+
+
+@pytest.mark.parametrize(
+    "lang,text,level",
+    [
+        # the "no" was not the truth, or risk follows the answer
+        (
+            "de",
+            "Sie fragte, ob ich Suizidgedanken habe. Ich hab nein gesagt, weil ich Angst vor der Klinik hab.",
+            Level.CONCERN,
+        ),  # noqa: E501
+        ("de", "Er fragte, ob ich mich umbringen will. Ja. Heute Nacht mach ich es.", Level.HIGH),
+        ("en", "She asked if I was okay and I said no. I want to kill myself tonight.", Level.HIGH),
+        ("en", "The doctor asked if I was suicidal. I said no but that was a lie.", Level.CONCERN),
+    ],
+)
+def test_screening_question_without_a_true_no_keeps_the_risk(lang, text, level):
+    assert assess(text, lang).level is level
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("de", "Das ist meine letzte Nachricht für heute, muss morgen früh raus. Gute Nacht!"),
+        ("de", "Letzte Nachricht vor dem Urlaub, ab Montag bin ich zwei Wochen ohne Netz."),
+        ("en", "last message from me for a bit, exams start monday. wish me luck"),
+        ("en", "This is my last post here, I found a job and I'm joining a local group."),
+        ("de", "Lebensmüde bin ich nicht. Ich suche Tipps für Auszeiten vom Pflegen."),
+        ("de", "Die Klausur heute hat mich umgebracht, ich schlaf jetzt."),
+        ("en", "The Suicide Squad is on tonight, who's watching?"),
+        ("de", "Wir halten ein Referat über die Suizidrate bei Männern, habt ihr Quellen?"),
+        ("en", "Three years ago tonight I was planning to end my life. Today I got engaged."),
+        ("en", "Someone sent me a link to a suicide methods site. Mods can you check the account?"),
+    ],
+)
+def test_benign_lookalikes_are_none(lang, text):
+    assert assess(text, lang).level is Level.NONE, assess(text, lang).to_dict()
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("de", "Das ist meine letzte Nachricht. Danke für alles, passt auf euch auf."),
+        ("en", "This is my last message. Tell my sister I'm sorry."),
+        ("de", "Suizidal bin ich nicht. Ich will nur nicht mehr da sein."),
+    ],
+)
+def test_real_farewells_and_partial_denials_stay_flagged(lang, text):
+    assert assess(text, lang).level is not Level.NONE
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "ich will nimmer lebn",  # dialect/typo
