@@ -97,7 +97,11 @@ def create_request(request: HttpRequest, payload: RequestIn):
     created = actions.create_request(
         request.auth, topics=payload.topics, text=payload.text, preferences=prefs
     )
-    return Status(201, selectors.request_data(created))
+    data = selectors.request_data(created)
+    # the seeker's private support card when the text was flagged (the crisis safety net)
+    card = getattr(created, "screening", None)
+    data["support"] = card.to_frame(room=None, seq=None) if card is not None else None
+    return Status(201, data)
 
 
 @router.get("/conversations/requests/{request_id}", response={200: dict, **ERRORS})

@@ -26,7 +26,7 @@ from augenhoehe.conversations.forms import (
     MessageForm,
     RequestForm,
 )
-from augenhoehe.safety.web import remember_support
+from augenhoehe.safety.web import remember_card, remember_support
 
 
 def gate(fn, *args, **kwargs):
@@ -77,6 +77,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             preferences=form.preferences(),
         )
         if created is not None:
+            remember_card(request, getattr(created, "screening", None))  # crisis safety net
             return redirect("conversations:waiting", created.pk)
         return redirect("conversations:home")
     context = {

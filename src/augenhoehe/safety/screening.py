@@ -104,6 +104,27 @@ def screen_edited_message(*, author, room, message) -> None:
         logger.exception("crisis screening failed for an edited message in room %s", room.pk)
 
 
+def second_opinion_for_request(request) -> None:
+    """A one-to-one request's text gets the same second look after commit as a chat
+    message; a raised level is flagged on the request (and so moves it up the queue)."""
+    try:
+        from augenhoehe.safety.second_opinion import worker
+
+        if worker.enabled():
+            worker.submit_on_commit(
+                worker.Job(
+                    author_id=request.seeker_id,
+                    room_id=None,
+                    room_kind="request",
+                    seq=None,
+                    text=request.text or "",
+                    object_id=request.pk,
+                )
+            )
+    except Exception:
+        logger.exception("could not queue the second opinion for request %s", request.pk)
+
+
 def _second_opinion_after_commit(author, room, message) -> None:
     """Below ``high``: the embedding model takes a second look after commit, off the send
     path (``safety/second_opinion/worker.py``); it can only raise the level."""

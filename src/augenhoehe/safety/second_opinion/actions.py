@@ -24,6 +24,7 @@ def record_second_opinion(
     room_kind: str,
     seq: int | None,
     assessment: Assessment,
+    object_id: int | None = None,
 ) -> Flag | None:
     """A flag for a message the model rated higher than the rules (never the text).
 
@@ -38,7 +39,12 @@ def record_second_opinion(
         if author is None:
             return None
         flag = record_flag(
-            author, assessment, context_kind=room_kind, room_id=room_id, message_seq=seq
+            author,
+            assessment,
+            context_kind=room_kind,
+            room_id=room_id,
+            message_seq=seq,
+            object_id=object_id,
         )
         card = support_card(author, flag)
         frame = json.dumps(card.to_frame(room=room_id, seq=seq), separators=(",", ":"))

@@ -50,6 +50,7 @@ class Job:
     seq: int | None
     text: str
     lang: str | None = None
+    object_id: int | None = None  # a one-to-one request's id (room_kind "request")
 
     def __repr__(self) -> str:  # never the text in logs
         return f"Job(author={self.author_id}, room={self.room_id}, seq={self.seq})"
@@ -281,6 +282,7 @@ def process(jobs: list[Job]) -> int:
                 room_id=job.room_id,
                 room_kind=job.room_kind,
                 seq=job.seq,
+                object_id=job.object_id,
                 assessment=combine(rules, raised),
             )
         except Exception:

@@ -199,9 +199,9 @@ def test_screening_question_answered_no_is_none(lang, text):
         # the "no" was not the truth, or risk follows the answer
         (
             "de",
-            "Sie fragte, ob ich Suizidgedanken habe. Ich hab nein gesagt, weil ich Angst vor der Klinik hab.",
+            "Sie fragte, ob ich Suizidgedanken habe. Ich sagte nein, weil ich die Klinik fürchte.",
             Level.CONCERN,
-        ),  # noqa: E501
+        ),
         ("de", "Er fragte, ob ich mich umbringen will. Ja. Heute Nacht mach ich es.", Level.HIGH),
         ("en", "She asked if I was okay and I said no. I want to kill myself tonight.", Level.HIGH),
         ("en", "The doctor asked if I was suicidal. I said no but that was a lie.", Level.CONCERN),

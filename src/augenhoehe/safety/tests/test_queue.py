@@ -109,3 +109,43 @@ def test_on_duty_professional_is_the_one_alerted(cast, django_capture_on_commit_
     assert on_duty_ids() == [cast.professional.pk]
     conv.set_on_duty(cast.professional, on=False)
     assert on_duty_ids() == []
+
+
+@pytest.mark.django_db
+def test_a_flagged_request_text_shows_the_seeker_the_support_card_on_the_next_page(cast):
+    client = Client()
+    client.force_login(cast.mira)
+    response = client.post(
+        "/gespraeche/anfrage/", {"topics": ["anxiety"], "text": RISKY_DE, "language": "de"}
+    )
+    request = ConversationRequest.objects.get(seeker=cast.mira)
+    assert response["Location"] == f"/gespraeche/anfrage/{request.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="card crisis-support"' in page
+    assert 'href="tel:' in page  # crisis lines one tap away
+    again = client.get(response["Location"]).content.decode()
+    assert 'class="card crisis-support"' not in again  # shown once, not on every visit
+
+
+@pytest.mark.django_db
+def test_a_harmless_request_text_shows_no_card(cast):
+    client = Client()
+    client.force_login(cast.mira)
+    response = client.post(
+        "/gespraeche/anfrage/", {"topics": ["anxiety"], "text": "Hallo!", "language": "de"}
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="card crisis-support"' not in page
+
+
+@pytest.mark.django_db
+def test_the_api_returns_the_support_card_with_a_flagged_request(cast):
+    risky = cast.api("mira").post(
+        "conversations/requests", {"topics": ["anxiety"], "text": RISKY_DE}
+    )
+    assert risky.status_code == 201
+    card = risky.json()["support"]
+    assert card["type"] == "crisis_support" and card["level"] == "high"
+    assert card["resources"] and all(r["tel"].startswith("tel:") for r in card["resources"])
+    calm = cast.api("helga").post("conversations/requests", {"topics": ["anxiety"], "text": "Hi"})
+    assert calm.status_code == 201 and calm.json()["support"] is None

@@ -294,3 +294,26 @@ def test_through_the_real_send_path(
     [flag] = _model_flags()
     assert (flag.level, flag.message_seq) == ("high", result.message.seq)
     assert any(f["type"] == "crisis_support" for t, f in published if t == f"user.{cast.mira.pk}")
+
+
+@needs_model
+@pytest.mark.django_db
+def test_a_request_text_the_rules_miss_gets_the_second_opinion_and_moves_up(
+    cast, second_opinion_on, published, django_capture_on_commit_callbacks
+):
+    from augenhoehe.conversations import actions as conv
+    from augenhoehe.conversations.models import ConversationRequest, Priority
+
+    text = MISSED_HIGH[0]
+    assert assess(text).level is not Level.HIGH
+    with django_capture_on_commit_callbacks(execute=True):
+        request = conv.create_request(cast.mira, topics=["anxiety"], text=text)
+    [flag] = _model_flags()
+    assert (flag.context_kind, flag.object_id, flag.level) == ("request", request.pk, "high")
+    assert Alert.objects.filter(flag=flag).exists()
+    request = ConversationRequest.objects.get(pk=request.pk)
+    assert request.priority == Priority.HIGH
+    cards = [
+        f for t, f in published if t == f"user.{cast.mira.pk}" and f["type"] == "crisis_support"
+    ]
+    assert cards and (cards[-1]["level"], cards[-1]["room"]) == ("high", None)
