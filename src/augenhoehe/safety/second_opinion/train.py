@@ -4,8 +4,8 @@
 
 Training data (never the development set ``shared/data/crisis_dev.jsonl`` and never the
 blind sets B, E, F and G): ``safety/tests/data/crisis_extra.jsonl`` (written by the
-detector's author), ``data/train_a.jsonl`` (held-out set A, now training data),
-``data/train_c.jsonl`` and ``data/train_d.jsonl`` (further writers) when present.
+detector's author) and every ``data/train_*.jsonl``: held-out set A (now training data) and
+ten further writers (C, D, H to O), each blind to the rules when they wrote.
 
 Thresholds and hyper-parameters are chosen by stratified k-fold cross-validation on this
 data only. The rules were fitted to the extra set, so their features are perfect there;
@@ -33,9 +33,7 @@ from .model import EMBED_DIM, MODEL_ID, WEIGHTS_PATH, Classifier, embed, rules_v
 
 HERE = Path(__file__).resolve().parent
 EXTRA = HERE.parent / "tests" / "data" / "crisis_extra.jsonl"
-TRAIN_A = HERE / "data" / "train_a.jsonl"
-TRAIN_C = HERE / "data" / "train_c.jsonl"
-TRAIN_D = HERE / "data" / "train_d.jsonl"  # a fourth writer; indirect high-risk focus
+DATA = HERE / "data"
 RULE_FITTED = {"crisis_extra"}  # sources the rules were built on
 SEED = 20250601
 
@@ -49,7 +47,7 @@ NONE_HIGH_ADD_BUDGET = 0.01
 @dataclass(frozen=True)
 class Config:
     kind: str = "softmax"  # softmax | mlp
-    l2: float = 1e-3
+    l2: float = 1e-4
     hidden: int = 64
     epochs: int = 600
     lr: float = 0.05
@@ -61,7 +59,7 @@ class Config:
 
 
 def default_files() -> list[Path]:
-    return [p for p in (EXTRA, TRAIN_A, TRAIN_C, TRAIN_D) if p.exists()]
+    return [p for p in (EXTRA, *sorted(DATA.glob("train_*.jsonl"))) if p.exists()]
 
 
 def load_records(paths) -> list[dict]:
@@ -354,7 +352,9 @@ def train(
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("files", nargs="*", help="training JSONL files (default: extra, A, C, D)")
+    ap.add_argument(
+        "files", nargs="*", help="training JSONL files (default: extra and data/train_*.jsonl)"
+    )
     ap.add_argument("--out", default=str(WEIGHTS_PATH))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--repeats", type=int, default=2)

@@ -283,31 +283,35 @@ def test_call_command_when_settings_configured(tmp_path):
 BLIND = Path(__file__).parent / "data"
 
 # Blind sets: each written by a different writer who saw neither the rules, the development
-# set nor the other files, and never used for rules or training. Figures (rules + second
-# opinion trained on extra + A + C + D, overall) when each set was added:
-#   B (240): high flagged 0.892, high as high 0.831, high+concern flagged 0.892, FP on none
-#            0.067, none as high 0.025
-#   E (400, German registers and dialects): 0.757 / 0.657 / 0.771 / 0.106 / 0.050
-#   F (400, boundaries: plan, tense, third parties): 0.600 / 0.525 / 0.650 / 0.107 / 0.043
-#   G (400, acute danger in indirect words): 0.717 / 0.594 / 0.731 / 0.086 / 0.036
-# The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not met on new writers; these floors only
-# keep later changes from making the safety net worse on messages nobody tuned for.
+# set nor the other files, and never used for rules or training. Overall figures (high
+# flagged / high as high / high+concern flagged / FP on none / none as high) of the rules plus
+# the second opinion:
+#             trained on extra + A, C, D (until 2026-11-25)   on extra + A, C, D, H to W (now)
+#   B (240):  0.892 / 0.831 / 0.892 / 0.067 / 0.025           0.954 / 0.846 / 0.967 / 0.067 / 0.025
+#   E (400):  0.757 / 0.657 / 0.771 / 0.106 / 0.050           0.893 / 0.771 / 0.896 / 0.100 / 0.038
+#   F (400):  0.600 / 0.525 / 0.650 / 0.107 / 0.043           0.844 / 0.706 / 0.865 / 0.107 / 0.043
+#   G (400):  0.717 / 0.594 / 0.731 / 0.086 / 0.036           0.856 / 0.733 / 0.885 / 0.100 / 0.043
+# (E: German registers and dialects; F: boundaries such as plan, tense, third parties; G:
+# acute danger in indirect words.) On G the retrained model traded 2 more false positives
+# (of 140) for 25 more high-risk messages flagged (of 180). The goals (0.97 / 0.90 / 0.85 /
+# 0.10 / 0.03) are not all met on new writers; these limits only keep later changes from
+# making the safety net worse on messages nobody tuned for.
 BLIND_LIMITS = {
     "blind_b.jsonl": (
-        {"high_flagged": 0.87, "high_as_high": 0.81, "risk_flagged": 0.87},
-        {"none_fp_rate": 0.08, "none_as_high_rate": 0.03},
+        {"high_flagged": 0.95, "high_as_high": 0.84, "risk_flagged": 0.96},
+        {"none_fp_rate": 0.067, "none_as_high_rate": 0.025},
     ),
     "blind_e.jsonl": (
-        {"high_flagged": 0.75, "high_as_high": 0.65, "risk_flagged": 0.77},
-        {"none_fp_rate": 0.11, "none_as_high_rate": 0.05},
+        {"high_flagged": 0.89, "high_as_high": 0.77, "risk_flagged": 0.89},
+        {"none_fp_rate": 0.10, "none_as_high_rate": 0.038},
     ),
     "blind_f.jsonl": (
-        {"high_flagged": 0.60, "high_as_high": 0.52, "risk_flagged": 0.65},
-        {"none_fp_rate": 0.11, "none_as_high_rate": 0.043},
+        {"high_flagged": 0.84, "high_as_high": 0.70, "risk_flagged": 0.86},
+        {"none_fp_rate": 0.108, "none_as_high_rate": 0.043},
     ),
     "blind_g.jsonl": (
-        {"high_flagged": 0.71, "high_as_high": 0.59, "risk_flagged": 0.73},
-        {"none_fp_rate": 0.09, "none_as_high_rate": 0.036},
+        {"high_flagged": 0.85, "high_as_high": 0.73, "risk_flagged": 0.88},
+        {"none_fp_rate": 0.10, "none_as_high_rate": 0.043},
     ),
 }
 
