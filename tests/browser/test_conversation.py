@@ -21,6 +21,7 @@ SETUP = f"""
 from augenhoehe.accounts.actions import grant_role, register_user
 from augenhoehe.conversations import actions
 register_user(pseudonym="Jonas", password="{PASSWORD}", perspective="affected")
+register_user(pseudonym="Mira", password="{PASSWORD}", perspective="affected")
 sam = register_user(pseudonym="Sam", password="{PASSWORD}", perspective="affected")
 grant_role(sam, "peer")
 actions.save_peer_profile(sam, topics=["anxiety", "depression"], languages=["de"])
@@ -99,3 +100,30 @@ def test_ask_wait_accept_chat_and_end(browser, uvicorn_server):
     finally:
         jonas_context.close()
         sam_context.close()
+
+
+def test_a_request_in_crisis_words_shows_the_support_card_on_the_waiting_page(
+    browser, uvicorn_server
+):
+    """The safety net reads the request's words: the seeker sees crisis lines at once."""
+    from playwright.sync_api import expect
+
+    context, mira = open_as(
+        browser, uvicorn_server, "Mira", viewport={"width": 360, "height": 740}, has_touch=True
+    )
+    try:
+        mira.goto("/gespraeche/")
+        mira.get_by_label("Depression").check()
+        mira.get_by_label("Ein paar Worte (freiwillig)").fill(
+            "Ich hab die Tabletten schon hier und heute Nacht bringe ich mich um."
+        )
+        mira.get_by_role("button", name="Um ein Gespräch bitten").click()
+        mira.wait_for_url(re.compile(r"/gespraeche/anfrage/\d+/$"))
+        card = mira.locator("section.crisis-support")
+        expect(card).to_be_visible()
+        expect(card.locator('a[href^="tel:"]').first).to_be_visible()
+        expect(mira.locator("[data-position]")).to_have_text("1")  # at the front of the queue
+        check_accessibility(mira)
+        assert mira.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
