@@ -240,9 +240,12 @@ def test_privacy_page_explains_the_safety_net(client):
     assert 'id="safety-net"' in page
     assert "Nie der Text selbst" in page
     assert "nach ein paar Minuten" in page
-    # the second opinion and the re-check of edited messages are named too
+    # the second opinion and the re-check of edited messages and request texts are named too
     assert "Ein zweiter Blick" in page and "nicht bei einer anderen Firma" in page
-    assert "Bearbeitete Nachrichten werden erneut geprüft" in page
+    assert (
+        "Bearbeitete Nachrichten und die Worte einer Anfrage für ein Einzelgespräch "
+        "werden genauso geprüft" in page
+    )
     assert "sonst nach 180 Tagen" in page  # CRISIS_FLAG_RETENTION_DAYS
 
 
