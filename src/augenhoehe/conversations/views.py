@@ -26,7 +26,8 @@ from augenhoehe.conversations.forms import (
     MessageForm,
     RequestForm,
 )
-from augenhoehe.safety.web import remember_card, remember_support
+from augenhoehe.conversations.safety_hooks import support_for_request
+from augenhoehe.safety.web import remember_support
 
 
 def gate(fn, *args, **kwargs):
@@ -77,7 +78,6 @@ def ask(request: HttpRequest) -> HttpResponse:
             preferences=form.preferences(),
         )
         if created is not None:
-            remember_card(request, getattr(created, "screening", None))  # crisis safety net
             return redirect("conversations:waiting", created.pk)
         return redirect("conversations:home")
     context = {
@@ -102,6 +102,7 @@ def waiting(request: HttpRequest, request_id: int) -> HttpResponse:
         "req": conversation_request,
         "data": data,
         "estimate_text": estimate_text(data["estimated_wait_seconds"]),
+        "support": support_for_request(conversation_request),  # the crisis safety net
     }
     return render(request, "conversations/waiting.html", context)
 

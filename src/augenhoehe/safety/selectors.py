@@ -5,7 +5,7 @@ from collections import OrderedDict
 from django.db.models import Case, Value, When
 
 from augenhoehe.core.lib.conf import site_setting
-from augenhoehe.safety.models import Alert, Country, CrisisResource
+from augenhoehe.safety.models import Alert, Country, CrisisResource, Flag
 
 HOME_COUNTRIES = ("DE", "AT", "CH")
 
@@ -41,3 +41,10 @@ def alerts_for_staff(*, limit: int = 200) -> list[Alert]:
 
 def open_alert_count() -> int:
     return Alert.objects.filter(acknowledged_at__isnull=True).count()
+
+
+def latest_flag(*, context_kind: str, object_id: int) -> Flag | None:
+    """The newest (and, on a tie, highest) flag about an object such as a one-to-one
+    request: what its writer's support card is about."""
+    flags = Flag.objects.filter(context_kind=context_kind, object_id=object_id)
+    return flags.order_by("-created", "-pk").first()

@@ -17,13 +17,6 @@ def remember_support(request, result: Any) -> None:
     request.session[SESSION_KEY] = screening.to_frame(room=result.room.pk, seq=result.message.seq)
 
 
-def remember_card(request, card: Any) -> None:
-    """Keep a support card that came without a chat message (a one-to-one request's text)."""
-    if card is None or not hasattr(card, "to_frame"):
-        return
-    request.session[SESSION_KEY] = card.to_frame(room=None, seq=None)
-
-
 def pop_support(request) -> dict | None:
     session = getattr(request, "session", None)
     if session is None or SESSION_KEY not in session:

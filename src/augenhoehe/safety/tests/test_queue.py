@@ -112,7 +112,7 @@ def test_on_duty_professional_is_the_one_alerted(cast, django_capture_on_commit_
 
 
 @pytest.mark.django_db
-def test_a_flagged_request_text_shows_the_seeker_the_support_card_on_the_next_page(cast):
+def test_a_flagged_request_text_shows_the_seeker_the_support_card_while_waiting(cast):
     client = Client()
     client.force_login(cast.mira)
     response = client.post(
@@ -124,7 +124,10 @@ def test_a_flagged_request_text_shows_the_seeker_the_support_card_on_the_next_pa
     assert 'class="card crisis-support"' in page
     assert 'href="tel:' in page  # crisis lines one tap away
     again = client.get(response["Location"]).content.decode()
-    assert 'class="card crisis-support"' not in again  # shown once, not on every visit
+    assert again.count('class="card crisis-support"') == 1  # still there, and only once
+    other = Client()
+    other.force_login(cast.helga)
+    assert other.get(response["Location"]).status_code == 404  # the seeker's page alone
 
 
 @pytest.mark.django_db
@@ -149,3 +152,10 @@ def test_the_api_returns_the_support_card_with_a_flagged_request(cast):
     assert card["resources"] and all(r["tel"].startswith("tel:") for r in card["resources"])
     calm = cast.api("helga").post("conversations/requests", {"topics": ["anxiety"], "text": "Hi"})
     assert calm.status_code == 201 and calm.json()["support"] is None
+    # the seeker's own view of the request carries it too (a page that reconnects shows it)
+    request_id = risky.json()["id"]
+    again = cast.api("mira").get(f"conversations/requests/{request_id}").json()
+    assert again["support"]["level"] == "high"
+    assert cast.api("helga").get(f"conversations/requests/{request_id}").status_code == 404
+    calm_id = calm.json()["id"]
+    assert cast.api("helga").get(f"conversations/requests/{calm_id}").json()["support"] is None

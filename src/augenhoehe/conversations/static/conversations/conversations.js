@@ -32,6 +32,7 @@
       if (waitingEl && data.conversation) {
         handle({type: "conversation_started", conversation: data.conversation});
       } else if (waitingEl) {
+        if (data.support) { showSupport(data.support); }
         handle({type: "queue_update", request: data.id, position: data.position,
                 estimated_wait_seconds: data.estimated_wait_seconds, status: data.status});
       } else if (data.status !== "open") {
@@ -55,6 +56,7 @@
     var box = el("section", "card crisis-support");
     box.setAttribute("role", "region");
     box.setAttribute("aria-labelledby", "support-card-title");
+    box.setAttribute("data-level", String(data.level || ""));
     var title = el("h2", null, data.title);
     title.id = "support-card-title";
     box.appendChild(title);
