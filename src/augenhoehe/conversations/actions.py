@@ -122,8 +122,7 @@ def create_request(seeker, *, topics: Any, text: Any = "", preferences: Any = No
         )
         from augenhoehe.conversations.safety_hooks import screen_request  # crisis safety net
 
-        # the seeker's support card when the text was flagged (shown on the next page)
-        request.screening = screen_request(request)
+        screen_request(request)
         _queue_changed(request.sort_key_tuple(), inclusive=True)
         transaction.on_commit(advance_offers)
     return request

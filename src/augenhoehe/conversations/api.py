@@ -99,9 +99,7 @@ def create_request(request: HttpRequest, payload: RequestIn):
         request.auth, topics=payload.topics, text=payload.text, preferences=prefs
     )
     data = selectors.request_data(created)
-    # the seeker's private support card when the text was flagged (the crisis safety net)
-    card = getattr(created, "screening", None)
-    data["support"] = card.to_frame(room=None, seq=None) if card is not None else None
+    data["support"] = support_for_request(created)  # the seeker's own crisis support card
     return Status(201, data)
 
 

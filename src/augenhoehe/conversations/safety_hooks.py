@@ -23,6 +23,7 @@ from augenhoehe.conversations.models import (
 )
 from augenhoehe.safety import registry
 from augenhoehe.safety.actions import assess_text, record_flag
+from augenhoehe.safety.detector import Level
 from augenhoehe.safety.screening import second_opinion_for_request, support_card
 
 LEVEL_TO_PRIORITY = {"concern": Priority.CONCERN, "high": Priority.HIGH}
@@ -67,20 +68,17 @@ def raise_on_flag(flag) -> None:
     raise_priority(request_id, level=level, reason_rule_ids=list(flag.rule_ids))
 
 
-def screen_request(request: ConversationRequest):
+def screen_request(request: ConversationRequest) -> None:
     """Called by ``actions.create_request`` in its transaction: screen the seeker's words.
-
-    Returns the seeker's support card when the rules flag the text. Below ``high`` the
-    second opinion takes a look after commit too; its flag raises the request the same way.
-    """
+    Below ``high`` the second opinion takes a look after commit too; its flag raises the
+    request the same way. The seeker's card comes from :func:`support_for_request`."""
     assessment = assess_text(request.text)
-    if request.text and (assessment is None or assessment.level.value != "high"):
+    if request.text and (assessment is None or assessment.level is not Level.HIGH):
         second_opinion_for_request(request)
     if assessment is None:
-        return None
-    flag = record_flag(request.seeker, assessment, context_kind="request", object_id=request.pk)
+        return
+    record_flag(request.seeker, assessment, context_kind="request", object_id=request.pk)
     request.refresh_from_db(fields=["priority", "priority_reason_rules"])
-    return support_card(request.seeker, flag)
 
 
 def support_for_request(request: ConversationRequest) -> dict | None:

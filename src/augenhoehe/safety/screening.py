@@ -107,36 +107,38 @@ def screen_edited_message(*, author, room, message) -> None:
 def second_opinion_for_request(request) -> None:
     """A one-to-one request's text gets the same second look after commit as a chat
     message; a raised level is flagged on the request (and so moves it up the queue)."""
-    try:
-        from augenhoehe.safety.second_opinion import worker
-
-        if worker.enabled():
-            worker.submit_on_commit(
-                worker.Job(
-                    author_id=request.seeker_id,
-                    room_id=None,
-                    room_kind="request",
-                    seq=None,
-                    text=request.text or "",
-                    object_id=request.pk,
-                )
-            )
-    except Exception:
-        logger.exception("could not queue the second opinion for request %s", request.pk)
+    _queue_second_opinion(
+        f"request {request.pk}",
+        author_id=request.seeker_id,
+        room_id=None,
+        room_kind="request",
+        seq=None,
+        text=request.text or "",
+        object_id=request.pk,
+    )
 
 
 def _second_opinion_after_commit(author, room, message) -> None:
+    _queue_second_opinion(
+        f"a message in room {room.pk}",
+        author_id=author.pk,
+        room_id=room.pk,
+        room_kind=room.kind,
+        seq=message.seq,
+        text=message.body or "",
+    )
+
+
+def _queue_second_opinion(what: str, **job) -> None:
     """Below ``high``: the embedding model takes a second look after commit, off the send
-    path (``safety/second_opinion/worker.py``); it can only raise the level."""
+    path (``safety/second_opinion/worker.py``); it can only raise the level. Never raises."""
     try:
         from augenhoehe.safety.second_opinion import worker
 
         if worker.enabled():
-            worker.submit_on_commit(
-                worker.Job(author.pk, room.pk, room.kind, message.seq, message.body or "")
-            )
+            worker.submit_on_commit(worker.Job(**job))
     except Exception:
-        logger.exception("could not queue the second opinion for a message in room %s", room.pk)
+        logger.exception("could not queue the second opinion for %s", what)
 
 
 def card_resources(*, country: str | None = None) -> list[dict[str, str]]:
