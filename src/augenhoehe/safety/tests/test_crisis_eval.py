@@ -155,6 +155,12 @@ def _opts(**kw):
     return base
 
 
+def _jsonl(tmp_path, *records: dict) -> Path:
+    f = tmp_path / "s.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return f
+
+
 def test_command_text_report(tmp_path):
     f = tmp_path / "s.jsonl"
     f.write_text(
@@ -177,11 +183,7 @@ def test_command_text_report(tmp_path):
 
 
 def test_command_json(tmp_path):
-    f = tmp_path / "s.jsonl"
-    f.write_text(
-        json.dumps({"text": "i want to die", "lang": "en", "level": "concern"}) + "\n",
-        encoding="utf-8",
-    )
+    f = _jsonl(tmp_path, {"text": "i want to die", "lang": "en", "level": "concern"})
     cmd, out = _command()
     cmd.handle(file=str(f), **_opts(json=True))
     data = json.loads(out.getvalue())
@@ -190,11 +192,7 @@ def test_command_json(tmp_path):
 
 
 def test_command_says_what_assessed_and_rules_only_leaves_the_model_out(tmp_path):
-    f = tmp_path / "s.jsonl"
-    f.write_text(
-        json.dumps({"text": "i want to die", "lang": "en", "level": "concern"}) + "\n",
-        encoding="utf-8",
-    )
+    f = _jsonl(tmp_path, {"text": "i want to die", "lang": "en", "level": "concern"})
     cmd, out = _command()
     cmd.handle(file=str(f), **_opts(json=True, rules_only=True))
     assert json.loads(out.getvalue())["assessed_by"] == "rules"
@@ -211,11 +209,7 @@ def test_console_command_runs_without_a_secret_key(tmp_path):
     """`augenhoehe crisis-eval` is an offline tool: no SECRET_KEY, no DEBUG, no database."""
     import subprocess
 
-    f = tmp_path / "s.jsonl"
-    f.write_text(
-        json.dumps({"text": "kill -9 the process", "lang": "en", "level": "none"}) + "\n",
-        encoding="utf-8",
-    )
+    f = _jsonl(tmp_path, {"text": "kill -9 the process", "lang": "en", "level": "none"})
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     env["DJANGO_SETTINGS_MODULE"] = "augenhoehe.settings"
     code = "import sys; from augenhoehe.cli import main; main(sys.argv)"
@@ -249,11 +243,7 @@ def test_command_errors_are_command_errors(tmp_path):
 def test_command_fail_under(tmp_path):
     from django.core.management.base import CommandError
 
-    f = tmp_path / "s.jsonl"
-    f.write_text(
-        json.dumps({"text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"}) + "\n",
-        encoding="utf-8",
-    )
+    f = _jsonl(tmp_path, {"text": "Hab heute Kuchen gebacken", "lang": "de", "level": "high"})
     cmd, _ = _command()
     with pytest.raises(CommandError, match="goals not met"):
         cmd.handle(file=str(f), **_opts(fail_under=True))
