@@ -405,52 +405,17 @@
   }
 
   function showSupport(data) {
+    if (!window.AugenhoeheSupportCard) { return; }  // chat/support_card.js
     supportBox.textContent = "";
-    var aside = el("aside", "support-card");
-    var title = el("h3", null, data.title || T.support_title);
-    title.id = "support-title-" + ROOM;
-    aside.setAttribute("aria-labelledby", title.id);
-    aside.appendChild(title);
-    if (data.text) { aside.appendChild(el("p", "support-text", data.text)); }
-    var resources = data.resources || [];
-    if (resources.length) {
-      var list = el("ul", "resources");
-      for (var i = 0; i < resources.length; i++) {
-        var r = resources[i] || {};
-        var item = el("li", "resource");
-        if (r.name) { item.appendChild(el("span", "resource-name", r.name)); }
-        var number = r.tel || r.phone;
-        if (number) {
-          var call = el("a", "phone", r.phone || r.tel);
-          call.href = "tel:" + String(number).replace(/[^0-9+]/g, "");
-          item.appendChild(call);
-        }
-        if (r.hours) { item.appendChild(el("span", "hours", r.hours)); }
-        list.appendChild(item);
-      }
-      aside.appendChild(list);
-    }
-    var actions = el("p", "actions");
-    var links = data.actions || [];
-    for (var j = 0; j < links.length; j++) {
-      var url = String((links[j] || {}).url || "");
-      if (!/^(\/(?!\/)|https?:\/\/|tel:)/i.test(url)) { continue; }
-      var link = el("a", "button", links[j].label || url);
-      link.href = url;
-      actions.appendChild(link);
-    }
     var close = el("button", "secondary", T.close);
     close.type = "button";
     close.addEventListener("click", function () { supportBox.textContent = ""; textarea.focus(); });
-    actions.appendChild(close);
-    aside.appendChild(actions);
-    if (/^\/(?!\/)/.test(String(data.why_url || ""))) {  // "why am I seeing this?"
-      var why = el("a", null, data.why_label || data.why_url);
-      why.href = data.why_url;
-      aside.appendChild(el("p", "small")).appendChild(why);
-    }
-    supportBox.appendChild(aside);
-    announce(title.textContent);
+    var card = window.AugenhoeheSupportCard(data, {
+      tag: "aside", className: "support-card", heading: "h3", titleId: "support-title-" + ROOM,
+      fallbackTitle: T.support_title, extraAction: close
+    });
+    supportBox.appendChild(card.node);
+    announce(card.title.textContent);
   }
 
   // --- the socket ---------------------------------------------------------------------

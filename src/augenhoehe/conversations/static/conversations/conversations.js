@@ -42,61 +42,14 @@
     xhr.send();
   }
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text) { node.textContent = text; }
-    return node;
-  }
-
   // The crisis safety net's private card when the second opinion flags the request text
-  // after the page was rendered (the rules' card comes with the page itself).
+  // after the page was rendered (chat/support_card.js builds it; the rules' card and one
+  // flagged before come with the page itself).
   function showSupport(data) {
-    if (document.querySelector(".crisis-support")) { return; }
-    var box = el("section", "card crisis-support");
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-labelledby", "support-card-title");
-    box.setAttribute("data-level", String(data.level || ""));
-    var title = el("h2", null, data.title);
-    title.id = "support-card-title";
-    box.appendChild(title);
-    if (data.text) { box.appendChild(el("p", null, data.text)); }
-    var list = el("ul", "resources");
-    var resources = data.resources || [];
-    for (var i = 0; i < resources.length; i++) {
-      var r = resources[i] || {};
-      var item = el("li", "resource");
-      item.appendChild(el("span", "resource-name", r.name));
-      var tel = String(r.tel || "");
-      if (/^tel:[0-9+]+$/.test(tel)) {
-        var call = el("a", "phone", r.phone);
-        call.href = tel;
-        item.appendChild(call);
-      }
-      item.appendChild(el("span", "hours", (r.hours || "") + " · " + (r.country || "")));
-      list.appendChild(item);
-    }
-    box.appendChild(list);
-    var actions = el("p", "actions");
-    var links = data.actions || [];
-    for (var j = 0; j < links.length; j++) {
-      var url = String((links[j] || {}).url || "");
-      if (!/^\/(?!\/)/.test(url)) { continue; }
-      var a = el("a", j === 0 ? "button primary" : "button", links[j].label);
-      a.href = url;
-      actions.appendChild(a);
-      actions.appendChild(document.createTextNode(" "));
-    }
-    box.appendChild(actions);
-    if (/^\/(?!\/)/.test(String(data.why_url || ""))) {
-      var why = el("p", "small");
-      var link = el("a", null, data.why_label);
-      link.href = data.why_url;
-      why.appendChild(link);
-      box.appendChild(why);
-    }
+    if (document.querySelector(".crisis-support") || !window.AugenhoeheSupportCard) { return; }
+    var card = window.AugenhoeheSupportCard(data);
     var heading = document.querySelector("main h1") || waitingEl;
-    heading.parentNode.insertBefore(box, heading.nextSibling);
+    heading.parentNode.insertBefore(card.node, heading.nextSibling);
   }
 
   function handle(frame) {
