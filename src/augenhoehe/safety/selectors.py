@@ -44,7 +44,7 @@ def open_alert_count() -> int:
 
 
 def latest_flag(*, context_kind: str, object_id: int) -> Flag | None:
-    """The newest (and, on a tie, highest) flag about an object such as a one-to-one
-    request: what its writer's support card is about."""
+    """The newest flag about an object such as a one-to-one request (flags only ever raise
+    the level, so it is also the highest): what its writer's support card is about."""
     flags = Flag.objects.filter(context_kind=context_kind, object_id=object_id)
     return flags.order_by("-created", "-pk").first()
