@@ -131,12 +131,14 @@ def _run(text: str, lang: str | None, rs: RuleSet):
     langs = _active_langs(norm, detected)
     active = rs.active_concepts(norm)
     hits: dict[str, list[tuple[int, int]]] = {}
-    possible = []
-    for lg in ("*", *langs):
-        for name in rs.risk_by_lang.get(lg, ()):
-            pf = concepts[name].prefilter
-            if pf is None or not pf.isdisjoint(active):
-                possible.append(name)
+    plan = _lang_plan(rs, langs)
+    owners, always, order = plan.owners, plan.always, plan.order
+    possible_set = set(always)
+    for token in active:
+        owner = owners.get(token)
+        if owner is not None:
+            possible_set.add(owner)
+    possible = sorted(possible_set, key=order.__getitem__)
     for name in _worth_searching(rs, langs, possible):
         found = _find(concepts[name], norm, active)
         if found:
@@ -282,15 +284,14 @@ def _run(text: str, lang: str | None, rs: RuleSet):
     results = []  # (rule, level, used_hits, mod_ids)
     pool_with_neg = None
     live = hits.keys() | negated.keys()
-    cache = rs.__dict__.setdefault("_rules_by_langs", {})
-    rules = cache.get(langs)
-    if rules is None:
-        rules = cache[langs] = [
-            (r, frozenset(r.gate)) for r in rs.rules if r.lang == "*" or r.lang in langs
-        ]
-    for rule, gate in rules:
-        if gate and gate.isdisjoint(live):
-            continue
+    rules, by_gate = plan.rules, plan.rules_by_gate
+    picked = set(plan.ungated)
+    for name in live:
+        idx = by_gate.get(name)
+        if idx:
+            picked.update(idx)
+    for i in sorted(picked):
+        rule = rules[i]
         if rule.unless and any(get(n) for n in rule.unless):
             continue
         used = fire(rule, hits)
@@ -393,6 +394,46 @@ def _run(text: str, lang: str | None, rs: RuleSet):
 _REACH_CACHE_SIZE = 4096
 
 
+class _LangPlan:
+    """Per set of active languages, precomputed once: which risk concept owns each prefilter
+    token (a concept name or one of its buckets), the risk concepts without a prefilter, the
+    file order of the risk concepts, and the rules indexed by their gate concepts, so that a
+    message costs work for what it contains, not for the size of the rule set."""
+
+    __slots__ = ("owners", "always", "order", "rules", "rules_by_gate", "ungated")
+
+    def __init__(self, rs: RuleSet, langs: tuple[str, ...]):
+        concepts = rs.concepts
+        self.owners: dict[str, str] = {}
+        self.always: list[str] = []
+        self.order: dict[str, int] = {}
+        for lg in ("*", *langs):
+            for name in rs.risk_by_lang.get(lg, ()):
+                self.order.setdefault(name, len(self.order))
+                pf = concepts[name].prefilter
+                if pf is None:
+                    self.always.append(name)
+                else:
+                    for token in pf:
+                        self.owners[token] = name
+        self.rules = [r for r in rs.rules if r.lang == "*" or r.lang in langs]
+        self.rules_by_gate: dict[str, list[int]] = {}
+        self.ungated: list[int] = []
+        for i, r in enumerate(self.rules):
+            if not r.gate:
+                self.ungated.append(i)
+            for name in set(r.gate):
+                self.rules_by_gate.setdefault(name, []).append(i)
+
+
+def _lang_plan(rs: RuleSet, langs: tuple[str, ...]) -> _LangPlan:
+    plans = rs.__dict__.setdefault("_lang_plans", {})
+    plan = plans.get(langs)
+    if plan is None:
+        plan = plans[langs] = _LangPlan(rs, langs)
+    return plan
+
+
 def _reach_plan(rs: RuleSet, langs: tuple[str, ...]):
     """Per language set: the rules as requirement groups of risk concepts, and the risk
     concepts that modifiers and ``unless`` clauses read (always searched when possible)."""
@@ -456,30 +497,14 @@ def _find(c, norm: str, active: set[str]) -> list[tuple[int, int]]:
     rx = c.regex
     if rx is None:
         return []
-    if c.anchors is not None:
-        if c.kind == "risk":
-            if c.name not in active:
-                return []
-        else:
-            for a in c.anchors:
-                if a in norm:
-                    break
-            else:
-                return []
+    if c.anchors is not None and c.name not in active:
+        return []
     if c.buckets is None:
         return [m.span() for m in rx.finditer(norm) if m.end() > m.start()]
     spans: list[tuple[int, int]] = []
     for bname, banchors, brx in c.buckets:
-        if banchors is not None:
-            if c.kind == "risk":
-                if bname not in active:
-                    continue
-            else:
-                for a in banchors:
-                    if a in norm:
-                        break
-                else:
-                    continue
+        if banchors is not None and bname not in active:
+            continue
         spans.extend(m.span() for m in brx.finditer(norm) if m.end() > m.start())
     if len(spans) > 1:
         # like one alternation: leftmost, longest first, no overlaps

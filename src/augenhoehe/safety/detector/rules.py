@@ -598,12 +598,12 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
         by_lang.setdefault(lg, []).append(n)
     amap: dict[str, list[str]] = {}
     for c in concepts.values():
-        # only risk concepts go into the shared index; cues are matched lazily and check
-        # their own anchors (see engine._find)
-        if c.regex is not None and c.anchors and c.kind == "risk":
+        # risk concepts and cues share one index: a cue is still matched lazily, only when a
+        # rule or modifier asks for it, but its prefilter is then a set lookup (engine._find)
+        if c.regex is not None and c.anchors:
             for anchor_text in c.anchors:
                 amap.setdefault(anchor_text, []).append(c.name)
-        if c.buckets and c.kind == "risk":
+        if c.buckets:
             for bname, banchors, _ in c.buckets:
                 for a in banchors or ():
                     amap.setdefault(a, []).append(bname)
