@@ -25,6 +25,7 @@ def main() -> int:
     if combined:
         from augenhoehe.safety.second_opinion.evaluation import evaluate_with
         from augenhoehe.safety.second_opinion.model import (
+            MODEL_ID,
             combined_assess_many,
             get_classifier,
             get_embedder,
@@ -34,7 +35,7 @@ def main() -> int:
         texts, langs = [r["text"] for r in records], [r.get("lang") for r in records]
         assessments = combined_assess_many(texts, langs)
         levels = [a.level for a in assessments]
-        print("rules + second opinion (model.use_v3)")
+        print(f"rules + second opinion ({MODEL_ID})")
         print(format_report(evaluate_with(records, lambda _texts, _langs: assessments)))
     else:
         levels = [assess(r["text"], r.get("lang")).level for r in records]

@@ -116,7 +116,7 @@ class Flag(models.Model):
         found: list[str] = []
         for rule_id in self.rule_ids:
             parts = str(rule_id).split(".")
-            if parts[0] == "model":  # the second opinion ('model.use_v3')
+            if parts[0] == "model":  # the second opinion ('model.use_e5', earlier 'model.use_v3')
                 family = "model"
             elif len(parts) >= 2 and parts[0] != "mod":
                 family = parts[1]

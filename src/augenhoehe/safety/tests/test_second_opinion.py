@@ -1,5 +1,6 @@
 """The second opinion (embedding model) may raise a level, never lower one; it runs off the
-send path, writes a flag with ``model.use_v3`` and sends the writer the card after commit."""
+send path, writes a flag with the model's id (``model.use_e5``) and sends the writer the card
+after commit."""
 
 from __future__ import annotations
 
