@@ -662,3 +662,81 @@ def test_precision_lookalikes_are_none(lang, text):
 def test_precision_counterparts_stay_flagged(lang, text, level):
     a = assess(text, lang)
     assert a.level.value == level, a.to_dict()
+
+
+# --- recall families of rules 2026.11.25.3 ----------------------------------------------------
+# An amount taken (the substance unnamed or a nickname), a lethal means named as at hand, and
+# someone else announcing the act now are high by themselves; each with look-alikes that stay
+# below high (medication routine, photos, school trips, hobbies, a pretext, protective acts).
+
+RECALL_HIGH = [
+    # an amount taken, past tense
+    ("de", "hab vorhin 25 von den tilidin genommen, mir wird ganz komisch"),
+    ("de", "Hab die Pillen genommen. Alle. Es tut mir leid."),
+    ("de", "hab meinen ganzen Monatsvorrat auf einmal geschluckt"),
+    ("de", "glaub ich hab zu viele genommen, alles dreht sich"),
+    ("en", "swallowed like 40 of my nan's co-codamol about an hour ago"),
+    ("en", "took them all. sorry guys"),
+    ("en", "I took my whole month of quetiapine, my heart is racing"),
+    ("en", "took everything in the bathroom cabinet"),
+    # something taken plus "don't call anyone"
+    ("de", "hab das zeug schon genommen, bitte ruft keinen krankenwagen"),
+    ("en", "already took them. please don't call anyone, it's too late"),
+    # a lethal means named as got or lying ready
+    ("de", "Hab mir heute im Baumarkt einen Strick gekauft."),
+    ("de", "die rasierklingen liegen neben mir auf dem bett"),
+    ("en", "got the charcoal and taped the windows"),
+    ("en", "the rope is in my backpack"),
+    # a pretext makes an everyday use suspicious
+    ("en", "Bought a rope, told the guy at the store it was for camping."),
+    ("de", "Hab ein Seil gekauft und hab der Verkäuferin erzählt, es ist zum Klettern."),
+    # inverted German word order after a condition; self-harm happening now without an object
+    ("de", "Wenn der Bescheid wieder negativ ist, dann nehm ich mir das Leben."),
+    ("de", "bin grad wieder am ritzen"),
+    ("en", "cutting right now, can't really type"),
+    ("en", "just finished cutting. it's deeper than usual"),
+    # someone else announcing the act now
+    ("de", "mein freund hat grad geschrieben, dass er jetzt springt!!"),
+    ("en", "my brother just texted that he's going to hang himself, what do i do"),
+]
+
+RECALL_LOOKALIKES = [
+    # medication routine, time, people, photos
+    ("de", "Hab heute 10 Tage Urlaub genommen, endlich!"),
+    ("de", "Hab meine Tabletten genommen wie verordnet, alle drei."),
+    ("de", "Das Burnout hat mir alles genommen, aber ich kämpfe mich zurück."),
+    ("de", "hab 20 Schüler in die Theater-AG genommen"),
+    ("de", "hab alles runtergeschluckt, meinen Ärger und meinen Stolz"),
+    ("en", "it took 20 minutes to get here"),
+    ("en", "took 15 of the kids to the museum today"),
+    ("en", "took all of my meds this morning like the doctor said"),
+    ("en", "I took way too many photos at the wedding"),
+    ("en", "he took everything from me in the divorce"),
+    ("en", "we took 30 of them on the hike, great group"),
+    # a hobby or an everyday use, a protective act
+    ("de", "Hab Rattengift gekauft, wir haben Mäuse im Keller."),
+    ("de", "Hab die Klingen weggeschlossen und den Schlüssel meiner Mutter gegeben."),
+    ("en", "the charcoal is ready, bbq time"),
+    ("en", "got my gun license today!"),
+    ("en", "I locked the blades in my car and gave the key to my neighbour."),
+    # the same words in everyday use
+    ("de", "Ich nehm mir das Leben nicht mehr so schwer seit der Reha."),
+    ("de", "bin grad am schneiden vom gemüse"),
+    ("en", "I'm cutting onions right now, send help lol"),
+    ("en", "just finished cutting the grass"),
+    # someone else's announcement that is not an act
+    ("de", "Mein Kumpel hat gesagt, dass er nicht springt, er hat Angst vorm Zehner."),
+    ("en", "he says he's going to jump in the pool later lol"),
+]
+
+
+@pytest.mark.parametrize("lang,text", RECALL_HIGH)
+def test_recall_families_are_high(lang, text):
+    a = assess(text, lang)
+    assert a.level is Level.HIGH, a.to_dict()
+
+
+@pytest.mark.parametrize("lang,text", RECALL_LOOKALIKES)
+def test_recall_lookalikes_are_not_high(lang, text):
+    a = assess(text, lang)
+    assert a.level is not Level.HIGH, a.to_dict()
