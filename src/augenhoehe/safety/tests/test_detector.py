@@ -695,6 +695,11 @@ RECALL_HIGH = [
     ("de", "bin grad wieder am ritzen"),
     ("en", "cutting right now, can't really type"),
     ("en", "just finished cutting. it's deeper than usual"),
+    # farewells: the last login, nobody needs to wait or worry any more
+    ("de", "Heute log ich mich zum letzten Mal ein."),
+    ("de", "ihr braucht dann nicht mehr auf Antworten von mir warten"),
+    ("en", "after this weekend none of you will have to worry about me again"),
+    ("en", "logging off for the last time. thank you"),
     # someone else announcing the act now
     ("de", "mein freund hat grad geschrieben, dass er jetzt springt!!"),
     ("en", "my brother just texted that he's going to hang himself, what do i do"),
@@ -724,6 +729,10 @@ RECALL_LOOKALIKES = [
     ("de", "bin grad am schneiden vom gemüse"),
     ("en", "I'm cutting onions right now, send help lol"),
     ("en", "just finished cutting the grass"),
+    # a last login with a role handed over, or a wait that ends
+    ("en", "signing off for the last time as group moderator, Sam takes over on Monday"),
+    ("en", "don't wait for my messages tonight, I'm at a concert"),
+    ("de", "Ich log mich zum letzten Mal mit dem alten Account ein, ab morgen heiß ich anders."),
     # someone else's announcement that is not an act
     ("de", "Mein Kumpel hat gesagt, dass er nicht springt, er hat Angst vorm Zehner."),
     ("en", "he says he's going to jump in the pool later lol"),
