@@ -280,8 +280,8 @@ BLIND = Path(__file__).parent / "data"
 # (until 2026-11-25), (2) + H to W (20 writers), (3) + X to AE (27 writers), (4) + AF to AQ
 # (39 writers), rules 2026.11.25.2 and USE + E5 embeddings, (5) the same writers with rules
 # 2026.11.25.3 (recall families: an amount taken, a lethal means at hand, a weapon carried,
-# someone else announcing the act now, farewell parity), retrained before the farewell
-# parity patterns (shipped now; see the weights' rules_note).
+# someone else announcing the act now, farewell parity), retrained with their first version
+# (shipped now; see the weights' rules_note).
 #   B 240 (1) .892 / .831 / .892 / .067 / .025  (2) .954 / .846 / .967 / .067 / .025
 #         (3) .938 / .846 / .958 / .067 / .025  (4) .954 / .846 / .975 / .067 / .025
 #         (5) .954 / .846 / .975 / .067 / .025

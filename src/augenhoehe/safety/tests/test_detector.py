@@ -718,6 +718,15 @@ RECALL_LOOKALIKES = [
     ("en", "I took way too many photos at the wedding"),
     ("en", "he took everything from me in the divorce"),
     ("en", "we took 30 of them on the hike, great group"),
+    # "took everything", "taken enough", "alles genommen" about people, jobs and breakups
+    ("de", "Sie hat alles genommen und ist gegangen."),
+    ("de", "Er hat alles genommen, was ich hatte."),
+    ("de", "hab alles genommen was ging, Urlaub, Überstunden, alles"),
+    ("de", "hab genug genommen, danke, bin satt"),
+    ("en", "that job took everything I had."),
+    ("en", "she took everything she had and left"),
+    ("en", "I took them all on and won"),
+    ("en", "I've taken enough. I'm leaving him."),
     # a hobby or an everyday use, a protective act
     ("de", "Hab Rattengift gekauft, wir haben Mäuse im Keller."),
     ("de", "Hab die Klingen weggeschlossen und den Schlüssel meiner Mutter gegeben."),
