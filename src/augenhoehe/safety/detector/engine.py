@@ -139,7 +139,7 @@ def _run(text: str, lang: str | None, rs: RuleSet):
         if owner is not None:
             possible_set.add(owner)
     possible = sorted(possible_set, key=order.__getitem__)
-    for name in _worth_searching(rs, langs, possible):
+    for name in _worth_searching(plan, possible):
         found = _find(concepts[name], norm, active)
         if found:
             hits[name] = found
@@ -395,15 +395,35 @@ _REACH_CACHE_SIZE = 4096
 
 
 class _LangPlan:
-    """Per set of active languages, precomputed once: which risk concept owns each prefilter
-    token (a concept name or one of its buckets), the risk concepts without a prefilter, the
-    file order of the risk concepts, and the rules indexed by their gate concepts, so that a
-    message costs work for what it contains, not for the size of the rule set."""
+    """Per set of active languages, precomputed once, so that a message costs work for what it
+    contains, not for the size of the rule set:
 
-    __slots__ = ("owners", "always", "order", "rules", "rules_by_gate", "ungated")
+    * ``owners``: the risk concept that owns each prefilter token (its name or a bucket's);
+      ``always``: risk concepts without a prefilter; ``order``: their file order;
+    * ``rules`` of these languages, indexed by their gate concepts (``rules_by_gate``);
+    * for :func:`_worth_searching`: each rule as requirement groups of risk concepts
+      (``reach``), the risk concepts that modifiers and ``unless`` clauses read
+      (``read_elsewhere``, always searched when possible), and a cache of its answers."""
+
+    __slots__ = (
+        "owners",
+        "always",
+        "order",
+        "rules",
+        "rules_by_gate",
+        "ungated",
+        "reach",
+        "read_elsewhere",
+        "reach_cache",
+    )
 
     def __init__(self, rs: RuleSet, langs: tuple[str, ...]):
         concepts = rs.concepts
+
+        def risk(name: str) -> bool:
+            c = concepts.get(name)
+            return c is not None and c.kind == "risk"
+
         self.owners: dict[str, str] = {}
         self.always: list[str] = []
         self.order: dict[str, int] = {}
@@ -419,11 +439,26 @@ class _LangPlan:
         self.rules = [r for r in rs.rules if r.lang == "*" or r.lang in langs]
         self.rules_by_gate: dict[str, list[int]] = {}
         self.ungated: list[int] = []
+        self.reach: list[tuple[tuple[frozenset[str], ...], frozenset[str]]] = []
         for i, r in enumerate(self.rules):
             if not r.gate:
                 self.ungated.append(i)
             for name in set(r.gate):
                 self.rules_by_gate.setdefault(name, []).append(i)
+            # a group a cue can satisfy is never a reason to skip the rule
+            groups = tuple(frozenset(alts) for alts in r.requires if all(risk(n) for n in alts))
+            members = frozenset(n for alts in r.requires for n in alts if risk(n))
+            self.reach.append((groups, members))
+        read: set[str] = set()
+        for r in rs.rules:
+            read.update(n for n in r.unless if risk(n))
+        for m in rs.modifiers:
+            for n in (m.cue, m.exempt, *m.unless, *m.keep_if):
+                n = n.partition("@")[0]
+                if n and risk(n):
+                    read.add(n)
+        self.read_elsewhere = frozenset(read)
+        self.reach_cache: dict[frozenset[str], list[str]] = {}
 
 
 def _lang_plan(rs: RuleSet, langs: tuple[str, ...]) -> _LangPlan:
@@ -434,53 +469,18 @@ def _lang_plan(rs: RuleSet, langs: tuple[str, ...]) -> _LangPlan:
     return plan
 
 
-def _reach_plan(rs: RuleSet, langs: tuple[str, ...]):
-    """Per language set: the rules as requirement groups of risk concepts, and the risk
-    concepts that modifiers and ``unless`` clauses read (always searched when possible)."""
-    plans = rs.__dict__.setdefault("_reach_plans", {})
-    plan = plans.get(langs)
-    if plan is None:
-        concepts = rs.concepts
-
-        def risk(name: str) -> bool:
-            c = concepts.get(name)
-            return c is not None and c.kind == "risk"
-
-        rules = []
-        for r in rs.rules:
-            if r.lang != "*" and r.lang not in langs:
-                continue
-            groups = []
-            for alts in r.requires:
-                if any(not risk(n) for n in alts):
-                    continue  # a cue can satisfy this group: never a reason to skip the rule
-                groups.append(frozenset(alts))
-            members = frozenset(n for alts in r.requires for n in alts if risk(n))
-            rules.append((tuple(groups), members))
-        read_elsewhere: set[str] = set()
-        for r in rs.rules:
-            read_elsewhere.update(n for n in r.unless if risk(n))
-        for m in rs.modifiers:
-            for n in (m.cue, m.exempt, *m.unless, *m.keep_if):
-                n = n.partition("@")[0]
-                if n and risk(n):
-                    read_elsewhere.add(n)
-        plan = plans[langs] = (rules, frozenset(read_elsewhere), {})
-    return plan
-
-
-def _worth_searching(rs: RuleSet, langs: tuple[str, ...], possible: list[str]):
+def _worth_searching(plan: _LangPlan, possible: list[str]) -> list[str]:
     """The risk concepts whose matches can change the result.
 
     ``possible`` are those whose anchors occur in the text. A concept is only searched when
     some rule that needs it could still fire, i.e. each of that rule's requirement groups has
-    a possible concept (or a cue); the rest cannot influence any rule. Cached per set."""
-    rules, read_elsewhere, cache = _reach_plan(rs, langs)
+    a possible concept (or a cue); the rest cannot influence any rule. Cached per plan."""
     key = frozenset(possible)
+    cache = plan.reach_cache
     out = cache.get(key)
     if out is None:
-        needed = set(read_elsewhere & key)
-        for groups, members in rules:
+        needed = set(plan.read_elsewhere & key)
+        for groups, members in plan.reach:
             for g in groups:
                 if g.isdisjoint(key):
                     break
