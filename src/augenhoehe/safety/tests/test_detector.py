@@ -695,6 +695,8 @@ RECALL_HIGH = [
     ("de", "bin grad wieder am ritzen"),
     ("en", "cutting right now, can't really type"),
     ("en", "just finished cutting. it's deeper than usual"),
+    # locking oneself in with the means is no safety step
+    ("de", "Hab das Messer mit ins Zimmer genommen und die Tür abgeschlossen."),
     # farewells: the last login, nobody needs to wait or worry any more
     ("de", "Heute log ich mich zum letzten Mal ein."),
     ("de", "ihr braucht dann nicht mehr auf Antworten von mir warten"),
@@ -733,6 +735,10 @@ RECALL_LOOKALIKES = [
     ("en", "the charcoal is ready, bbq time"),
     ("en", "got my gun license today!"),
     ("en", "I locked the blades in my car and gave the key to my neighbour."),
+    # the means handed over or taken away: a safety step, a concern at most
+    ("en", "my wife took the gun out of the house for me"),
+    ("en", "the police took the rifle after the hospital"),
+    ("de", "Meine Frau hat die Pistole aus dem Haus gebracht."),
     # the same words in everyday use
     ("de", "Ich nehm mir das Leben nicht mehr so schwer seit der Reha."),
     ("de", "bin grad am schneiden vom gemüse"),
