@@ -764,3 +764,121 @@ def test_recall_families_are_high(lang, text):
 def test_recall_lookalikes_are_not_high(lang, text):
     a = assess(text, lang)
     assert a.level is not Level.HIGH, a.to_dict()
+
+
+# --- rules 2026.11.25.4: precision and recall families ---------------------------------------
+# Found on the training writers' messages (out of fold); the sentences here are my own.
+
+PRECISION_2026_11_25_4_NONE = [
+    # a reference back to an earlier post, or someone else's last message
+    ("de", "Mein letzter Post klang echt düster, sorry. Mir geht's wieder besser."),
+    ("de", "Wegen meinem letzten Beitrag: war nur Frust über die Arbeit."),
+    ("de", "@Lena dein letzter Post hat mich berührt, danke dafür."),
+    ("en", "my last post sounded bleak but I'm honestly fine, talked it through with my sister"),
+    ("en", "last message from me today, my battery is at 2%. talk tomorrow"),
+    # goodbyes to a place, a thing or a job
+    ("en", "this is goodbye for now, off to Peru for two months!"),
+    ("en", "saying goodbye to my old flat today, so many memories"),
+    ("en", "wrote a goodbye letter to my old job and handed in my notice"),
+    # ending the day, not life
+    ("de", "Ich mach jetzt Schluss für heute, gute Nacht ihr Lieben"),
+    # an everyday reason to be on a roof or a bridge
+    ("de", "bin aufm Dach, die Dachrinne ist schon wieder verstopft"),
+    ("de", "steh auf der Brücke im Stau, komme zehn Minuten später"),
+    ("en", "stuck in traffic on the bridge, running late for group"),
+    ("de", "Am Sonntag ist Brückenfest bei uns, kommt wer mit?"),
+    # talk about how a group should respond (a protocol, a meeting topic)
+    ("de", "Wie gehen wir als Mods damit um, wenn jemand nachts eine Abschiedsnachricht postet?"),
+    ("en", "If someone in the group posts a goodbye message, who do we contact? We need a protocol."),
+    # a thing given away for a reason of its own
+    ("de", "Hab meinem Patenkind mein altes Fahrrad geschenkt, ich fahr eh nicht mehr, seit ich das E-Bike hab."),
+    ("en", "Gave my old guitar to my niece, she's been asking for one for years."),
+    # hyperbole about coffee, series and a night out
+    ("en", "overdosed on coffee this morning, my hands are shaking lol"),
+    ("de", "Überdosis Zucker beim Kindergeburtstag, ich brauch jetzt Gemüse"),
+    ("de", "Hab mir gestern die Kante gegeben, heute bin ich tot. Nie wieder Wodka."),
+    # a crisis told as past
+    ("en", "Two years since my overdose. I run the Thursday peer group now."),
+    ("en", "I self-harmed all through school. It's been six years since the last time."),
+    ("de", "Ich war mal jemand, der Tabletten gesammelt hat. Heute verwaltet mein Partner die Packungen."),
+    # 'total' is not 'tot'
+    ("de", "ich verabschiede mich mal, bin total müde. gute nacht!"),
+    # a negated act
+    ("de", "nee, hab mich nicht geritzt, das ist ein Kratzer vom Kater"),
+]
+
+PRECISION_2026_11_25_4_STAYS = [
+    # a real farewell after a reference back still counts
+    ("de", "Mein letzter Post klang düster. Das hier ist meine letzte Nachricht.", "high"),
+    ("en", "this is goodbye. thank you all", "high"),
+    ("de", "heute nacht mach ich schluss.", "high"),
+    # a thing given away with finality, even to someone's joy
+    ("de", "Hab meinem Bruder meine Gitarre geschenkt, er hat sich so gefreut. Ich werd sie eh nicht mehr spielen, bald bin ich weg.", "high"),
+    ("en", "gave my bike to my nephew, his face lit up. i won't need it where i'm going", "high"),
+    # a crisis told as past, but it feels the same now
+    ("en", "it's been 4 years since my attempt and this week feels exactly like the weeks right before it", "concern"),
+    # not yet, but the pressure is there
+    ("de", "hab noch nicht geritzt, aber der Druck ist riesig", "concern"),
+    ("de", "es lohnt sich nicht weiterzumachen", "concern"),
+    ("de", "ich bin für alle nur eine Enttäuschung", "concern"),
+    ("de", "mir wär's egal, wenn mich morgen ein Auto überfährt", "concern"),
+    ("de", "an der Bahnsteigkante hab ich oft den Gedanken zu springen, das macht mir Angst", "concern"),
+    # unwanted thoughts of harming someone
+    ("de", "beim Wickeln hab ich manchmal den Gedanken, ihm das Kissen aufs Gesicht zu drücken. Das erschreckt mich.", "concern"),
+    ("en", "i keep getting a flash of dropping the baby down the stairs, it terrifies me", "concern"),
+]
+
+RECALL_2026_11_25_4_HIGH = [
+    # means got or ready plus a further sign
+    ("de", "Hab mir besorgt, was ich brauche. Liegt unterm Bett. Ich wollt nur, dass es einer weiß."),
+    ("de", "Hab mir was bestellt, ist heute gekommen. Jetzt brauch ich nur noch den Mut."),
+    ("de", "Ich hab alles zusammen, was ich brauche. Die Tür ist abgeschlossen."),
+    ("de", "Hab mir was aus der Apotheke besorgt. Ich weiß genau wofür."),
+    ("en", "I've got everything I need now, it's in the garage. I just wanted someone to know."),
+    ("en", "bought what I need. I'll be on my own tonight."),
+    # a threat stated as meant
+    ("en", "I'm going to hurt him when he gets home. I mean it."),
+    ("en", "i'll kill her, i know where she parks. not joking this time"),
+    ("de", "Ich stech ihn ab, wenn er heimkommt. Ich mein das ernst."),
+    # not coming back, do not look for me
+    ("de", "Am Samstag nach der Feier fahr ich raus zum Steinbruch und komm nicht zurück."),
+    ("de", "Sucht bitte nicht nach mir. Danke für alles."),
+    ("en", "please don't look for me. it's better this way"),
+    # giving away with finality, self-harm done on purpose, still bleeding
+    ("de", "Hab meine Werkzeuge dem Nachbarn geschenkt, ich werd gar nichts mehr brauchen."),
+    ("de", "Hab mich absichtlich mit dem Bügeleisen verbrannt."),
+    ("en", "cut again after 5 months clean, it's still bleeding"),
+]
+
+RECALL_2026_11_25_4_LOOKALIKES = [
+    ("de", "Hab alles für die Party besorgt, jetzt ist alles bereit!"),
+    ("en", "got everything ready for the camping trip, I'll be on my own tonight in the tent"),
+    ("de", "Der Skillskoffer liegt neben mir, Eiswürfel und Chilischote, alles da."),
+    ("en", "I'm going to kill him at chess tonight, I mean it"),
+    ("de", "ich fahr nach Hamburg und komm nicht zurück, neuer Job ab März!"),
+    ("en", "moving to Canada next month, not coming back."),
+]
+
+
+@pytest.mark.parametrize("lang,text", PRECISION_2026_11_25_4_NONE)
+def test_precision_2026_11_25_4_lookalikes_are_none(lang, text):
+    a = assess(text, lang)
+    assert a.level is Level.NONE, a.to_dict()
+
+
+@pytest.mark.parametrize("lang,text,level", PRECISION_2026_11_25_4_STAYS)
+def test_precision_2026_11_25_4_counterparts_stay_flagged(lang, text, level):
+    a = assess(text, lang)
+    assert a.level.value == level, a.to_dict()
+
+
+@pytest.mark.parametrize("lang,text", RECALL_2026_11_25_4_HIGH)
+def test_recall_2026_11_25_4_families_are_high(lang, text):
+    a = assess(text, lang)
+    assert a.level is Level.HIGH, a.to_dict()
+
+
+@pytest.mark.parametrize("lang,text", RECALL_2026_11_25_4_LOOKALIKES)
+def test_recall_2026_11_25_4_lookalikes_are_not_high(lang, text):
+    a = assess(text, lang)
+    assert a.level is not Level.HIGH, a.to_dict()
