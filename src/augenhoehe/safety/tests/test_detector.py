@@ -789,9 +789,16 @@ PRECISION_2026_11_25_4_NONE = [
     ("de", "Am Sonntag ist Brückenfest bei uns, kommt wer mit?"),
     # talk about how a group should respond (a protocol, a meeting topic)
     ("de", "Wie gehen wir als Mods damit um, wenn jemand nachts eine Abschiedsnachricht postet?"),
-    ("en", "If someone in the group posts a goodbye message, who do we contact? We need a protocol."),
+    (
+        "en",
+        "If someone in the group posts a goodbye message, who do we contact? We need a protocol.",
+    ),
     # a thing given away for a reason of its own
-    ("de", "Hab meinem Patenkind mein altes Fahrrad geschenkt, ich fahr eh nicht mehr, seit ich das E-Bike hab."),
+    (
+        "de",
+        "Hab meinem Patenkind mein altes Fahrrad geschenkt, ich fahr "
+        "eh nicht mehr, seit ich das E-Bike hab.",
+    ),
     ("en", "Gave my old guitar to my niece, she's been asking for one for years."),
     # hyperbole about coffee, series and a night out
     ("en", "overdosed on coffee this morning, my hands are shaking lol"),
@@ -800,7 +807,11 @@ PRECISION_2026_11_25_4_NONE = [
     # a crisis told as past
     ("en", "Two years since my overdose. I run the Thursday peer group now."),
     ("en", "I self-harmed all through school. It's been six years since the last time."),
-    ("de", "Ich war mal jemand, der Tabletten gesammelt hat. Heute verwaltet mein Partner die Packungen."),
+    (
+        "de",
+        "Ich war mal jemand, der Tabletten gesammelt hat. Heute "
+        "verwaltet mein Partner die Packungen.",
+    ),
     # 'total' is not 'tot'
     ("de", "ich verabschiede mich mal, bin total müde. gute nacht!"),
     # a negated act
@@ -813,24 +824,50 @@ PRECISION_2026_11_25_4_STAYS = [
     ("en", "this is goodbye. thank you all", "high"),
     ("de", "heute nacht mach ich schluss.", "high"),
     # a thing given away with finality, even to someone's joy
-    ("de", "Hab meinem Bruder meine Gitarre geschenkt, er hat sich so gefreut. Ich werd sie eh nicht mehr spielen, bald bin ich weg.", "high"),
+    (
+        "de",
+        "Hab meinem Bruder meine Gitarre geschenkt, er hat sich so "
+        "gefreut. Ich werd sie eh nicht mehr spielen, bald bin ich weg.",
+        "high",
+    ),
     ("en", "gave my bike to my nephew, his face lit up. i won't need it where i'm going", "high"),
     # a crisis told as past, but it feels the same now
-    ("en", "it's been 4 years since my attempt and this week feels exactly like the weeks right before it", "concern"),
+    (
+        "en",
+        "it's been 4 years since my attempt and this week feels "
+        "exactly like the weeks right before it",
+        "concern",
+    ),
     # not yet, but the pressure is there
     ("de", "hab noch nicht geritzt, aber der Druck ist riesig", "concern"),
     ("de", "es lohnt sich nicht weiterzumachen", "concern"),
     ("de", "ich bin für alle nur eine Enttäuschung", "concern"),
     ("de", "mir wär's egal, wenn mich morgen ein Auto überfährt", "concern"),
-    ("de", "an der Bahnsteigkante hab ich oft den Gedanken zu springen, das macht mir Angst", "concern"),
+    (
+        "de",
+        "an der Bahnsteigkante hab ich oft den Gedanken zu springen, das macht mir Angst",
+        "concern",
+    ),
     # unwanted thoughts of harming someone
-    ("de", "beim Wickeln hab ich manchmal den Gedanken, ihm das Kissen aufs Gesicht zu drücken. Das erschreckt mich.", "concern"),
-    ("en", "i keep getting a flash of dropping the baby down the stairs, it terrifies me", "concern"),
+    (
+        "de",
+        "beim Wickeln hab ich manchmal den Gedanken, ihm das Kissen "
+        "aufs Gesicht zu drücken. Das erschreckt mich.",
+        "concern",
+    ),
+    (
+        "en",
+        "i keep getting a flash of dropping the baby down the stairs, it terrifies me",
+        "concern",
+    ),
 ]
 
 RECALL_2026_11_25_4_HIGH = [
     # means got or ready plus a further sign
-    ("de", "Hab mir besorgt, was ich brauche. Liegt unterm Bett. Ich wollt nur, dass es einer weiß."),
+    (
+        "de",
+        "Hab mir besorgt, was ich brauche. Liegt unterm Bett. Ich wollt nur, dass es einer weiß.",
+    ),
     ("de", "Hab mir was bestellt, ist heute gekommen. Jetzt brauch ich nur noch den Mut."),
     ("de", "Ich hab alles zusammen, was ich brauche. Die Tür ist abgeschlossen."),
     ("de", "Hab mir was aus der Apotheke besorgt. Ich weiß genau wofür."),
