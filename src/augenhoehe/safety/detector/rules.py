@@ -356,6 +356,15 @@ def _extra_dirs_from_env() -> list[Path]:
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()] if raw else []
 
 
+_GAP_AFTER_WORD = re.compile(r"(?<=[\w)])\\s(?=\{g[1-8]\})")
+
+
+def _gap_comma(pat: str) -> str:
+    """A word gap ``{gN}`` may follow a comma: "ausgerechnet, wie viele" like "ausgerechnet wie
+    viele" (the gap's own words already allow a comma after them)."""
+    return _GAP_AFTER_WORD.sub(r",?\\s", pat)
+
+
 def _expand(pat: str, macros: dict[str, str], where: str) -> str:
     for _ in range(5):
         new = _MACRO.sub(lambda m: macros[m.group(1)] if m.group(1) in macros else m.group(0), pat)
@@ -417,7 +426,8 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                 if key in spec:
                     setattr(c, key, spec[key])
             for p in spec.get("patterns", []):
-                c.patterns.append(_expand(fold_pattern(p), fmacros, f"{src}: concept {name}"))
+                pat = _gap_comma(fold_pattern(p))
+                c.patterns.append(_expand(pat, fmacros, f"{src}: concept {name}"))
             c.sources.append(src)
         for spec in doc.get("rules", []):
             try:
@@ -441,7 +451,7 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                     negatable=spec.get("negatable", True),
                     negation_inside=spec.get("negation_inside", False),
                     patterns=[
-                        _expand(fold_pattern(p), fmacros, f"{src}: rule {rid}")
+                        _expand(_gap_comma(fold_pattern(p)), fmacros, f"{src}: rule {rid}")
                         for p in spec["patterns"]
                     ],
                     sources=[src],
