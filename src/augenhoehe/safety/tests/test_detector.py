@@ -816,6 +816,11 @@ PRECISION_2026_11_25_4_NONE = [
     ("de", "ich verabschiede mich mal, bin total müde. gute nacht!"),
     # a negated act
     ("de", "nee, hab mich nicht geritzt, das ist ein Kratzer vom Kater"),
+    # a dental bridge, a drinking relapse, a denied overdose, a crime novel
+    ("de", "Meiner Oma ist beim Mittagessen die Brücke rausgefallen, die vom Zahnarzt."),
+    ("de", "Rückfall gestern, wieder getrunken nach drei Monaten. Heute geh ich zur Gruppe."),
+    ("de", "Nein, ich hab nicht mehr genommen als verschrieben, ich war nur müde."),
+    ("de", "Kennt ihr den Krimi, wo der Täter am Ende auf der Klippe steht und springt?"),
 ]
 
 PRECISION_2026_11_25_4_STAYS = [
