@@ -281,24 +281,26 @@ BLIND = Path(__file__).parent / "data"
 # (39 writers), rules 2026.11.25.2 and USE + E5 embeddings, (5) the same writers with rules
 # 2026.11.25.3 (recall families: an amount taken, a lethal means at hand, a weapon carried,
 # someone else announcing the act now, farewell parity), retrained with their first version
-# (shipped now; see the weights' rules_note).
+# (shipped; see the weights' rules_note), (6) the same weights with rules 2026.11.25.4 (precision
+# and recall families of the fifth session; a retrain with them was measured and failed the gate).
 #   B 240 (1) .892 / .831 / .892 / .067 / .025  (2) .954 / .846 / .967 / .067 / .025
 #         (3) .938 / .846 / .958 / .067 / .025  (4) .954 / .846 / .975 / .067 / .025
-#         (5) .954 / .846 / .975 / .067 / .025
+#         (5) .954 / .846 / .975 / .067 / .025  (6) .954 / .846 / .975 / .067 / .025
 #   E 400 (1) .757 / .657 / .771 / .106 / .050  (2) .893 / .771 / .896 / .100 / .038
 #         (3) .929 / .771 / .921 / .113 / .038  (4) .943 / .814 / .950 / .113 / .031
-#         (5) .943 / .821 / .950 / .113 / .031
+#         (5) .943 / .821 / .950 / .113 / .031  (6) .943 / .829 / .950 / .113 / .031
 #   F 400 (1) .600 / .525 / .650 / .107 / .043  (2) .844 / .706 / .865 / .107 / .043
 #         (3) .856 / .719 / .877 / .107 / .036  (4) .881 / .762 / .904 / .086 / .036
-#         (5) .900 / .794 / .915 / .086 / .036
+#         (5) .900 / .794 / .915 / .086 / .036  (6) .900 / .800 / .919 / .079 / .029
 #   G 400 (1) .717 / .594 / .731 / .086 / .036  (2) .856 / .733 / .885 / .100 / .043
 #         (3) .872 / .739 / .900 / .093 / .050  (4) .900 / .750 / .919 / .086 / .036
-#         (5) .900 / .756 / .919 / .079 / .036
+#         (5) .900 / .756 / .919 / .079 / .036  (6) .900 / .767 / .919 / .079 / .036
 # (E: German registers and dialects; F: boundaries such as plan, tense, third parties; G:
 # acute danger in indirect words.) From (3) to (4), over all four sets: 497 instead of 485
 # of 545 high-risk messages flagged, 426 instead of 411 as high, 50 instead of 54 of 560
 # harmless ones flagged, 18 instead of 21 as high; from (4) to (5): 500 flagged, 433 as
-# high, 49 harmless flagged, 18 as high. No set got worse on any figure either time.
+# high, 49 harmless flagged, 18 as high; from (5) to (6): 500 flagged, 437 as high, 48 harmless
+# flagged, 17 as high. No set got worse on any figure any time.
 # The goals (0.97 / 0.90 / 0.85 / 0.10 / 0.03) are not all met on new writers; these limits
 # only keep later changes from making the safety net worse on messages nobody tuned for.
 BLIND_LIMITS = {
@@ -311,11 +313,11 @@ BLIND_LIMITS = {
         {"none_fp_rate": 0.1125, "none_as_high_rate": 0.0312},
     ),
     "blind_f.jsonl": (
-        {"high_flagged": 0.90, "high_as_high": 0.79, "risk_flagged": 0.91},
-        {"none_fp_rate": 0.0857, "none_as_high_rate": 0.0357},
+        {"high_flagged": 0.90, "high_as_high": 0.80, "risk_flagged": 0.91},
+        {"none_fp_rate": 0.0786, "none_as_high_rate": 0.0286},
     ),
     "blind_g.jsonl": (
-        {"high_flagged": 0.90, "high_as_high": 0.75, "risk_flagged": 0.91},
+        {"high_flagged": 0.90, "high_as_high": 0.76, "risk_flagged": 0.91},
         {"none_fp_rate": 0.0786, "none_as_high_rate": 0.0357},
     ),
 }
