@@ -933,6 +933,9 @@ RECALL_2026_11_25_4_HIGH = [
     ("de", "Die Entscheidung steht. Nach der Hochzeit meiner Schwester bin ich weg."),
     ("en", "it's happening tonight. i've made my peace with it"),
     ("en", "I took them. I don't feel anything yet."),
+    # saying one has got what one needs
+    ("de", "Hab alles besorgt, was ich brauche."),
+    ("en", "I've got everything I need now."),
 ]
 
 RECALL_2026_11_25_4_LOOKALIKES = [
@@ -974,6 +977,9 @@ RECALL_2026_11_25_4_LOOKALIKES = [
         "weil das Bild schief hängt 😂",
     ),
     ("en", "bought a new kitchen knife, it's in my bag, i'll be alone tonight cooking"),
+    ("de", "Hab alles besorgt, was ich für den Kuchen brauche."),
+    ("en", "got everything i need for the trip, leaving tomorrow"),
+    ("en", "found a way to pay the rent this month"),
 ]
 
 
