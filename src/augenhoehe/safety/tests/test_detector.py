@@ -653,17 +653,6 @@ PRECISION_STAYS = [
 ]
 
 
-@pytest.mark.parametrize("lang,text", PRECISION_NONE)
-def test_precision_lookalikes_are_none(lang, text):
-    assert assess(text, lang).level is Level.NONE, assess(text, lang).to_dict()
-
-
-@pytest.mark.parametrize("lang,text,level", PRECISION_STAYS)
-def test_precision_counterparts_stay_flagged(lang, text, level):
-    a = assess(text, lang)
-    assert a.level.value == level, a.to_dict()
-
-
 # --- recall families of rules 2026.11.25.3 ----------------------------------------------------
 # An amount taken (the substance unnamed or a nickname), a lethal means named as at hand, and
 # someone else announcing the act now are high by themselves; each with look-alikes that stay
@@ -752,18 +741,6 @@ RECALL_LOOKALIKES = [
     ("de", "Mein Kumpel hat gesagt, dass er nicht springt, er hat Angst vorm Zehner."),
     ("en", "he says he's going to jump in the pool later lol"),
 ]
-
-
-@pytest.mark.parametrize("lang,text", RECALL_HIGH)
-def test_recall_families_are_high(lang, text):
-    a = assess(text, lang)
-    assert a.level is Level.HIGH, a.to_dict()
-
-
-@pytest.mark.parametrize("lang,text", RECALL_LOOKALIKES)
-def test_recall_lookalikes_are_not_high(lang, text):
-    a = assess(text, lang)
-    assert a.level is not Level.HIGH, a.to_dict()
 
 
 # --- rules 2026.11.25.4: precision and recall families ---------------------------------------
@@ -983,25 +960,26 @@ RECALL_2026_11_25_4_LOOKALIKES = [
 ]
 
 
-@pytest.mark.parametrize("lang,text", PRECISION_2026_11_25_4_NONE)
-def test_precision_2026_11_25_4_lookalikes_are_none(lang, text):
+# One test per kind of expectation; each rule release adds its own list of sentences.
+@pytest.mark.parametrize("lang,text", PRECISION_NONE + PRECISION_2026_11_25_4_NONE)
+def test_precision_lookalikes_are_none(lang, text):
     a = assess(text, lang)
     assert a.level is Level.NONE, a.to_dict()
 
 
-@pytest.mark.parametrize("lang,text,level", PRECISION_2026_11_25_4_STAYS)
-def test_precision_2026_11_25_4_counterparts_stay_flagged(lang, text, level):
+@pytest.mark.parametrize("lang,text,level", PRECISION_STAYS + PRECISION_2026_11_25_4_STAYS)
+def test_precision_counterparts_stay_flagged(lang, text, level):
     a = assess(text, lang)
     assert a.level.value == level, a.to_dict()
 
 
-@pytest.mark.parametrize("lang,text", RECALL_2026_11_25_4_HIGH)
-def test_recall_2026_11_25_4_families_are_high(lang, text):
+@pytest.mark.parametrize("lang,text", RECALL_HIGH + RECALL_2026_11_25_4_HIGH)
+def test_recall_families_are_high(lang, text):
     a = assess(text, lang)
     assert a.level is Level.HIGH, a.to_dict()
 
 
-@pytest.mark.parametrize("lang,text", RECALL_2026_11_25_4_LOOKALIKES)
-def test_recall_2026_11_25_4_lookalikes_are_not_high(lang, text):
+@pytest.mark.parametrize("lang,text", RECALL_LOOKALIKES + RECALL_2026_11_25_4_LOOKALIKES)
+def test_recall_lookalikes_are_not_high(lang, text):
     a = assess(text, lang)
     assert a.level is not Level.HIGH, a.to_dict()
