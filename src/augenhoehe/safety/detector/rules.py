@@ -367,6 +367,7 @@ def _gap_comma(pat: str) -> str:
 
 def _expand(pat: str, macros: dict[str, str], where: str) -> str:
     for _ in range(5):
+        pat = _gap_comma(pat)  # also in what a macro brings in
         new = _MACRO.sub(lambda m: macros[m.group(1)] if m.group(1) in macros else m.group(0), pat)
         if new == pat:
             break
@@ -426,8 +427,7 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                 if key in spec:
                     setattr(c, key, spec[key])
             for p in spec.get("patterns", []):
-                pat = _gap_comma(fold_pattern(p))
-                c.patterns.append(_expand(pat, fmacros, f"{src}: concept {name}"))
+                c.patterns.append(_expand(fold_pattern(p), fmacros, f"{src}: concept {name}"))
             c.sources.append(src)
         for spec in doc.get("rules", []):
             try:
@@ -451,7 +451,7 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
                     negatable=spec.get("negatable", True),
                     negation_inside=spec.get("negation_inside", False),
                     patterns=[
-                        _expand(_gap_comma(fold_pattern(p)), fmacros, f"{src}: rule {rid}")
+                        _expand(fold_pattern(p), fmacros, f"{src}: rule {rid}")
                         for p in spec["patterns"]
                     ],
                     sources=[src],
